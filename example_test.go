@@ -1,0 +1,116 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap_test
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gosyncmap/syncmap"
+)
+
+// A Map needs no constructor and no type assertions: this is a cache that
+// many goroutines fill and read at once.
+func ExampleMap() {
+	var squares syncmap.Map[int, int]
+
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			squares.Store(i, i*i)
+		}()
+	}
+	wg.Wait()
+
+	v, ok := squares.Load(3)
+	fmt.Println(v, ok)
+	// Output: 9 true
+}
+
+func ExampleMap_Load() {
+	var ages syncmap.Map[string, int]
+	ages.Store("alice", 31)
+
+	if age, ok := ages.Load("alice"); ok {
+		fmt.Println("alice is", age)
+	}
+	// A missing key gives the zero value, and ok == false.
+	age, ok := ages.Load("bob")
+	fmt.Println(age, ok)
+	// Output:
+	// alice is 31
+	// 0 false
+}
+
+// LoadOrStore makes "first caller wins" initialization race-free: every
+// goroutine gets the same value, and exactly one of them stored it.
+func ExampleMap_LoadOrStore() {
+	var sessions syncmap.Map[string, *session]
+
+	s, loaded := sessions.LoadOrStore("u1", &session{user: "u1"})
+	fmt.Println(s.user, loaded)
+	s2, loaded := sessions.LoadOrStore("u1", &session{user: "impostor"})
+	fmt.Println(s2.user, loaded, s == s2)
+	// Output:
+	// u1 false
+	// u1 true true
+}
+
+type session struct{ user string }
+
+func ExampleMap_Range() {
+	var m syncmap.Map[string, int]
+	m.Store("a", 1)
+	m.Store("b", 2)
+	m.Store("c", 3)
+
+	// Range visits keys in no particular order; collect and sort them for a
+	// stable result.
+	var keys []string
+	sum := 0
+	m.Range(func(k string, v int) bool {
+		keys = append(keys, k)
+		sum += v
+		return true
+	})
+	slices.Sort(keys)
+	fmt.Println(keys, sum)
+	// Output: [a b c] 6
+}
+
+// CompareAndSwap updates a value only if nobody changed it since it was
+// read: here, a counter that concurrent goroutines increment without losing
+// an update.
+func ExampleMap_CompareAndSwap() {
+	var counters syncmap.Map[string, int]
+	counters.Store("hits", 0)
+
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				for {
+					old, _ := counters.Load("hits")
+					if counters.CompareAndSwap("hits", old, old+1) {
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	hits, _ := counters.Load("hits")
+	fmt.Println(hits)
+	// A missing key never compares equal, not even to the zero value.
+	fmt.Println(counters.CompareAndSwap("misses", 0, 1))
+	// Output:
+	// 800
+	// false
+}

@@ -1,0 +1,3 @@
+module github.com/gosyncmap/syncmap
+
+go 1.23

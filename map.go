@@ -1,0 +1,373 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+import (
+	"reflect"
+	"sync"
+	"sync/atomic"
+)
+
+// Map is like a Go map[K]V but is safe for concurrent use by multiple
+// goroutines without additional locking or coordination. Loads, stores and
+// deletes run in amortized constant time.
+//
+// Map is a type-safe counterpart of [sync.Map], with the same methods and the
+// same guarantees. Like sync.Map, it is specialized: most code should use a
+// plain map with separate locking. It is made for two cases: a key that is
+// written once and read many times, as in a cache that only grows, and
+// goroutines that read, write and overwrite disjoint sets of keys. In those
+// two cases its reads take no lock and write no shared memory.
+//
+// The zero Map is empty and ready for use. A Map must not be copied after
+// first use.
+//
+// The first value stored for a key shares one allocation with the key's
+// entry. When that value is later replaced, it stays reachable until the key
+// is deleted and the map has moved past it (see the package documentation).
+//
+// In the terminology of [the Go memory model], a write operation of Map
+// "synchronizes before" every read operation that observes its effect. The
+// read and write operations are listed in the package documentation.
+//
+// [the Go memory model]: https://go.dev/ref/mem
+type Map[K comparable, V any] struct {
+	// read holds the keys that can be accessed without mu. It is always safe
+	// to load, but must only be stored with mu held. A nil read stands for
+	// an empty read map that is not amended.
+	//
+	// The entries of the read map may be updated without mu, but only an
+	// entry that is not expunged may be given a value, and an expunged entry
+	// may only be revived with mu held, because it is missing from dirty.
+	read atomic.Pointer[readOnly[K, V]]
+
+	mu sync.Mutex // protects dirty and misses, and serializes stores to read
+
+	// dirty holds every key in the map, when it is not nil: the read map's
+	// entries that are not expunged, plus the keys stored since dirty was
+	// built. It is nil exactly when the read map is not amended.
+	//
+	// Promoting dirty to be the read map is a single store, so dirty holds
+	// no expunged entries. A key is stored for the first time by adding it
+	// to dirty; if dirty is nil, it is first built from the read map.
+	dirty map[K]*entry[V]
+
+	// misses counts the look-ups that needed mu because the read map lacked
+	// the key, since read was last replaced. Once they add up to the size of
+	// dirty, the cost of building dirty is paid for, and dirty is promoted.
+	misses int
+}
+
+// readOnly is a read map: published through Map.read, never written after.
+type readOnly[K comparable, V any] struct {
+	m       map[K]*entry[V]
+	amended bool // dirty holds keys that m lacks; dirty != nil
+}
+
+// loadReadOnly returns the current read map.
+func (m *Map[K, V]) loadReadOnly() readOnly[K, V] {
+	if p := m.read.Load(); p != nil {
+		return *p
+	}
+	return readOnly[K, V]{}
+}
+
+// Load returns the value stored in the map for a key, or the zero value if no
+// value is present. The ok result indicates whether value was found in the
+// map.
+func (m *Map[K, V]) Load(key K) (value V, ok bool) {
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		return e.load()
+	}
+	if !read.amended {
+		return value, false
+	}
+	return m.loadSlow(key)
+}
+
+func (m *Map[K, V]) loadSlow(key K) (value V, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.lookupLocked(key); ok {
+		return e.load()
+	}
+	return value, false
+}
+
+// lookupLocked returns the entry of key from the read map, or failing that
+// from the dirty map, counting a miss.
+func (m *Map[K, V]) lookupLocked(key K) (e *entry[V], ok bool) {
+	// The read map may have been replaced while we waited for mu.
+	read := m.loadReadOnly()
+	if e, ok = read.m[key]; ok || !read.amended {
+		return e, ok
+	}
+	e, ok = m.dirty[key]
+	m.missLocked()
+	return e, ok
+}
+
+// missLocked counts a look-up that had to go to the dirty map, and promotes
+// dirty once the misses have paid for building it.
+func (m *Map[K, V]) missLocked() {
+	m.misses++
+	if m.misses >= len(m.dirty) {
+		m.promoteLocked()
+	}
+}
+
+// promoteLocked makes the dirty map the read map. The read map is then
+// complete, and the next new key will build a new dirty map.
+func (m *Map[K, V]) promoteLocked() {
+	m.read.Store(&readOnly[K, V]{m: m.dirty})
+	m.dirty = nil
+	m.misses = 0
+}
+
+// Store sets the value for a key.
+func (m *Map[K, V]) Store(key K, value V) {
+	_, _ = m.Swap(key, value)
+}
+
+// Swap swaps the value for a key and returns the previous value if any. The
+// loaded result reports whether the key was present.
+func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		if p, ok := e.trySwap(value); ok {
+			return valueAt[V](p)
+		}
+	}
+	return m.swapSlow(key, value)
+}
+
+func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.storableEntryLocked(key); e != nil {
+		return valueAt[V](e.swapLocked(value))
+	}
+	m.storeNewLocked(key, value)
+	return previous, false
+}
+
+// LoadOrStore returns the existing value for the key if present. Otherwise,
+// it stores and returns the given value. The loaded result is true if the
+// value was loaded, false if stored.
+func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
+			return actual, loaded
+		}
+	}
+	return m.loadOrStoreSlow(key, value)
+}
+
+func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.storableEntryLocked(key); e != nil {
+		actual, loaded, _ = e.tryLoadOrStore(value)
+		return actual, loaded
+	}
+	m.storeNewLocked(key, value)
+	return value, false
+}
+
+// storableEntryLocked returns the entry of key, or nil if neither map has
+// one. The entry is not expunged, so a value stored in it before mu is
+// released will not be lost.
+func (m *Map[K, V]) storableEntryLocked(key K) *entry[V] {
+	// The read map may have been replaced while we waited for mu.
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		if e.unexpungeLocked() {
+			// Only building dirty expunges entries, so dirty is not nil.
+			m.dirty[key] = e
+		}
+		return e
+	}
+	if e, ok := m.dirty[key]; ok {
+		m.missLocked()
+		return e
+	}
+	return nil
+}
+
+// storeNewLocked adds a key that neither map has.
+func (m *Map[K, V]) storeNewLocked(key K, value V) {
+	if read := m.loadReadOnly(); !read.amended {
+		m.dirty = buildDirtyLocked(read.m)
+		m.read.Store(&readOnly[K, V]{m: read.m, amended: true})
+	}
+	m.dirty[key] = newEntry(value)
+}
+
+// buildDirtyLocked returns a dirty map holding the live entries of the read
+// map, and expunges the deleted ones so that they stay out of it.
+func buildDirtyLocked[K comparable, V any](read map[K]*entry[V]) map[K]*entry[V] {
+	dirty := make(map[K]*entry[V], len(read)+1)
+	for k, e := range read {
+		if !e.tryExpungeLocked() {
+			dirty[k] = e
+		}
+	}
+	return dirty
+}
+
+// LoadAndDelete deletes the value for a key, returning the previous value if
+// any. The loaded result reports whether the key was present.
+func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		return e.delete()
+	}
+	if !read.amended {
+		return value, false
+	}
+	return m.loadAndDeleteSlow(key)
+}
+
+func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// The read map may have been replaced while we waited for mu.
+	read := m.loadReadOnly()
+	e, ok := read.m[key]
+	if !ok && read.amended {
+		e, ok = m.dirty[key]
+		// A key that the read map lacks can leave dirty at once: no reader
+		// can reach its entry without mu.
+		delete(m.dirty, key)
+		m.missLocked()
+	}
+	if !ok {
+		return value, false
+	}
+	return e.delete()
+}
+
+// Delete deletes the value for a key.
+func (m *Map[K, V]) Delete(key K) {
+	_, _ = m.LoadAndDelete(key)
+}
+
+// CompareAndSwap swaps the old and new values for key if the value stored in
+// the map is equal to old. A missing key is never equal to old, even when old
+// is the zero value.
+//
+// CompareAndSwap compares values with ==. It panics if V is not a comparable
+// type, and, like ==, if V is an interface type and the stored value and old
+// are of the same non-comparable dynamic type.
+func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
+	mustBeComparable[V]("CompareAndSwap")
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		return e.tryCompareAndSwap(old, new)
+	}
+	if !read.amended {
+		return false
+	}
+	return m.compareAndSwapSlow(key, old, new)
+}
+
+func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.lookupLocked(key); ok {
+		return e.tryCompareAndSwap(old, new)
+	}
+	return false
+}
+
+// CompareAndDelete deletes the entry for key if its value is equal to old. A
+// missing key is never equal to old, even when old is the zero value.
+//
+// CompareAndDelete compares values with == and panics as
+// [Map.CompareAndSwap] does.
+func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
+	mustBeComparable[V]("CompareAndDelete")
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		return e.compareAndDelete(old)
+	}
+	if !read.amended {
+		return false
+	}
+	return m.compareAndDeleteSlow(key, old)
+}
+
+func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.lookupLocked(key); ok {
+		return e.compareAndDelete(old)
+	}
+	return false
+}
+
+// Range calls f sequentially for each key and value present in the map. If f
+// returns false, Range stops the iteration.
+//
+// Range does not necessarily correspond to any consistent snapshot of the
+// Map's contents: no key is visited more than once, but if the value for any
+// key is stored or deleted concurrently (including by f), Range may reflect
+// any mapping for that key from any point during the Range call. Range holds
+// no lock while f runs, so f may call any method of the map, Range and Clear
+// included, and a panic in f leaves the map usable.
+//
+// Range is O(n) in the number of keys even if f returns false after a
+// constant number of calls.
+func (m *Map[K, V]) Range(f func(key K, value V) bool) {
+	read := m.loadReadOnly()
+	if read.amended {
+		read = m.promote()
+	}
+	for k, e := range read.m {
+		v, ok := e.load()
+		if !ok {
+			continue
+		}
+		if !f(k, v) {
+			break
+		}
+	}
+}
+
+// promote makes the read map complete and returns it. Range pays O(n)
+// anyway, so promoting early costs it nothing and lets it iterate without
+// mu.
+func (m *Map[K, V]) promote() readOnly[K, V] {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// The read map may have been replaced while we waited for mu.
+	if m.loadReadOnly().amended {
+		m.promoteLocked()
+	}
+	return m.loadReadOnly()
+}
+
+// Clear deletes all the entries, resulting in an empty Map.
+func (m *Map[K, V]) Clear() {
+	read := m.loadReadOnly()
+	if len(read.m) == 0 && !read.amended {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.read.Store(nil)
+	m.dirty = nil
+	m.misses = 0
+}
+
+// mustBeComparable panics, naming the method, if V is not comparable.
+// Without it, CompareAndSwap on a missing key would quietly return false for
+// a value type that can never be compared.
+func mustBeComparable[V any](method string) {
+	if t := reflect.TypeOf((*V)(nil)).Elem(); !t.Comparable() {
+		panic("syncmap: " + method + " called on a Map whose value type " + t.String() + " is not comparable")
+	}
+}

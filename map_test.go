@@ -1,0 +1,834 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/quick"
+	"time"
+
+	"github.com/gosyncmap/syncmap"
+)
+
+// implementations are the constructions every scenario runs against: Map,
+// and the reference maps, so that the references are known to be right
+// before they judge Map.
+var implementations = []struct {
+	name string
+	new  func() mapInterface[int, int]
+}{
+	{"syncmap", func() mapInterface[int, int] { return new(syncmap.Map[int, int]) }},
+	{"RWMutexMap", func() mapInterface[int, int] { return new(RWMutexMap[int, int]) }},
+	{"DeepCopyMap", func() mapInterface[int, int] { return new(DeepCopyMap[int, int]) }},
+}
+
+// Keys and values of the property test come from small sets, so that calls
+// collide on the same keys and CompareAndSwap often finds its old value.
+const (
+	propKeys   = 8
+	propValues = 4
+)
+
+type mapOp string
+
+const (
+	opLoad             = mapOp("Load")
+	opStore            = mapOp("Store")
+	opLoadOrStore      = mapOp("LoadOrStore")
+	opLoadAndDelete    = mapOp("LoadAndDelete")
+	opDelete           = mapOp("Delete")
+	opSwap             = mapOp("Swap")
+	opCompareAndSwap   = mapOp("CompareAndSwap")
+	opCompareAndDelete = mapOp("CompareAndDelete")
+	opRange            = mapOp("Range")
+	opClear            = mapOp("Clear")
+	// opLoadBurst loads every key several times: enough misses to promote
+	// the dirty map, which the next new key then rebuilds.
+	opLoadBurst = mapOp("LoadBurst")
+)
+
+// mapOps lists each operation once; Load is drawn more often below.
+var mapOps = [...]mapOp{
+	opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete, opSwap,
+	opCompareAndSwap, opCompareAndDelete, opRange, opClear, opLoadBurst,
+}
+
+type mapCall struct {
+	op        mapOp
+	k, v, new int
+}
+
+func (c mapCall) String() string {
+	return fmt.Sprintf("%s(%d, %d, %d)", c.op, c.k, c.v, c.new)
+}
+
+// Generate implements quick.Generator.
+func (mapCall) Generate(r *rand.Rand, size int) reflect.Value {
+	c := mapCall{k: r.Intn(propKeys), v: r.Intn(propValues), new: r.Intn(propValues)}
+	switch n := r.Intn(len(mapOps) + 4); {
+	case n < len(mapOps):
+		c.op = mapOps[n]
+	default:
+		c.op = opLoad
+	}
+	// Clear is drawn rarely, or sequences would seldom grow a map worth
+	// promoting.
+	if c.op == opClear && r.Intn(4) != 0 {
+		c.op = opStore
+	}
+	return reflect.ValueOf(c)
+}
+
+// mapResult is what a call returned. Range results are sorted, since maps
+// iterate in different orders.
+type mapResult struct {
+	value int
+	ok    bool
+	pairs [][2]int
+}
+
+func (c mapCall) apply(m mapInterface[int, int]) mapResult {
+	var r mapResult
+	switch c.op {
+	case opLoad:
+		r.value, r.ok = m.Load(c.k)
+	case opStore:
+		m.Store(c.k, c.v)
+	case opLoadOrStore:
+		r.value, r.ok = m.LoadOrStore(c.k, c.v)
+	case opLoadAndDelete:
+		r.value, r.ok = m.LoadAndDelete(c.k)
+	case opDelete:
+		m.Delete(c.k)
+	case opSwap:
+		r.value, r.ok = m.Swap(c.k, c.v)
+	case opCompareAndSwap:
+		r.ok = m.CompareAndSwap(c.k, c.v, c.new)
+	case opCompareAndDelete:
+		r.ok = m.CompareAndDelete(c.k, c.v)
+	case opRange:
+		r.pairs = contents(m)
+	case opClear:
+		m.Clear()
+	case opLoadBurst:
+		for range 3 {
+			for k := range propKeys + 2 {
+				if v, ok := m.Load(k); ok {
+					r.value += v*propKeys + k
+				}
+			}
+		}
+	default:
+		panic("unknown op " + c.op)
+	}
+	return r
+}
+
+// contents returns m's pairs, sorted by key.
+func contents(m mapInterface[int, int]) [][2]int {
+	var pairs [][2]int
+	m.Range(func(k, v int) bool {
+		pairs = append(pairs, [2]int{k, v})
+		return true
+	})
+	slices.SortFunc(pairs, func(a, b [2]int) int { return a[0] - b[0] })
+	return pairs
+}
+
+// applyCalls runs calls on a new map and returns every result, followed by
+// the final contents.
+func applyCalls(m mapInterface[int, int], calls []mapCall) ([]mapResult, [][2]int) {
+	results := make([]mapResult, len(calls))
+	for i, c := range calls {
+		results[i] = c.apply(m)
+	}
+	return results, contents(m)
+}
+
+func quickConfig(t *testing.T) *quick.Config {
+	seed := int64(20261121)
+	t.Logf("seed %d", seed)
+	count := 2000
+	if testing.Short() {
+		count = 200
+	}
+	return &quick.Config{MaxCount: count, Rand: rand.New(rand.NewSource(seed))}
+}
+
+func TestMatchesReference(t *testing.T) {
+	for _, ref := range implementations[1:] {
+		t.Run(ref.name, func(t *testing.T) {
+			got := func(calls []mapCall) ([]mapResult, [][2]int) {
+				return applyCalls(new(syncmap.Map[int, int]), calls)
+			}
+			want := func(calls []mapCall) ([]mapResult, [][2]int) {
+				return applyCalls(ref.new(), calls)
+			}
+			if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestZeroValue(t *testing.T) {
+	var m syncmap.Map[string, int]
+	if v, ok := m.Load("a"); ok || v != 0 {
+		t.Errorf("Load(a) on the zero Map = %v, %v; want 0, false", v, ok)
+	}
+	m.Range(func(k string, v int) bool {
+		t.Errorf("Range on the zero Map visited %q", k)
+		return true
+	})
+	m.Clear()
+	if ok := m.CompareAndSwap("a", 0, 1); ok {
+		t.Errorf("CompareAndSwap(a, 0, 1) on the zero Map = true; want false")
+	}
+	m.Store("a", 1)
+	if v, ok := m.Load("a"); !ok || v != 1 {
+		t.Errorf("Load(a) = %v, %v; want 1, true", v, ok)
+	}
+}
+
+func TestStoredZeroValueIsPresent(t *testing.T) {
+	var m syncmap.Map[int, *int]
+	m.Store(1, nil)
+	if v, ok := m.Load(1); !ok || v != nil {
+		t.Errorf("Load(1) = %v, %v; want nil, true", v, ok)
+	}
+	if v, loaded := m.LoadOrStore(1, new(int)); !loaded || v != nil {
+		t.Errorf("LoadOrStore(1, p) = %v, %v; want nil, true", v, loaded)
+	}
+	if !m.CompareAndDelete(1, nil) {
+		t.Errorf("CompareAndDelete(1, nil) = false; want true")
+	}
+	if v, ok := m.Load(1); ok || v != nil {
+		t.Errorf("Load(1) after delete = %v, %v; want nil, false", v, ok)
+	}
+}
+
+func TestCompareOnMissingKeyFails(t *testing.T) {
+	var m syncmap.Map[int, int]
+	m.Store(1, 0)
+	m.Delete(1) // 1 is now a deleted entry of the read map
+	for _, k := range []int{1, 2} {
+		if m.CompareAndSwap(k, 0, 7) {
+			t.Errorf("CompareAndSwap(%d, 0, 7) on a missing key = true; want false", k)
+		}
+		if m.CompareAndDelete(k, 0) {
+			t.Errorf("CompareAndDelete(%d, 0) on a missing key = true; want false", k)
+		}
+		if v, ok := m.Load(k); ok {
+			t.Errorf("Load(%d) = %v, true; want a missing key", k, v)
+		}
+	}
+}
+
+func TestCompareInterfaceValues(t *testing.T) {
+	var m syncmap.Map[string, any]
+	m.Store("k", 1)
+	if m.CompareAndSwap("k", int64(1), 2) {
+		t.Errorf("CompareAndSwap(k, int64(1), 2) over int(1) = true; want false")
+	}
+	if !m.CompareAndSwap("k", 1, "two") {
+		t.Errorf("CompareAndSwap(k, 1, two) over int(1) = false; want true")
+	}
+	if m.CompareAndDelete("k", []byte("two")) {
+		t.Errorf("CompareAndDelete(k, []byte) over a string = true; want false")
+	}
+	if !m.CompareAndDelete("k", "two") {
+		t.Errorf("CompareAndDelete(k, two) = false; want true")
+	}
+}
+
+// mustPanic calls f and returns the value it panicked with.
+func mustPanic(t *testing.T, name string, f func()) (r any) {
+	t.Helper()
+	defer func() {
+		if r = recover(); r == nil {
+			t.Errorf("%s did not panic", name)
+		}
+	}()
+	f()
+	return nil
+}
+
+func TestCompareNonComparablePanics(t *testing.T) {
+	var m syncmap.Map[int, []int]
+	m.Store(1, []int{1})
+	for _, k := range []int{1, 2} { // present and missing
+		for name, f := range map[string]func(){
+			"CompareAndSwap":   func() { m.CompareAndSwap(k, nil, nil) },
+			"CompareAndDelete": func() { m.CompareAndDelete(k, nil) },
+		} {
+			r := mustPanic(t, fmt.Sprintf("%s(%d) on []int values", name, k), f)
+			if s, _ := r.(string); !strings.HasPrefix(s, "syncmap: "+name) {
+				t.Errorf("%s(%d) panicked with %q; want a syncmap: message", name, k, r)
+			}
+		}
+	}
+}
+
+// TestCompareUncomparableDynamicValuePanics checks that a panic of == inside
+// CompareAndSwap, on the lock-free path and on the locked one, leaves the
+// map usable.
+func TestCompareUncomparableDynamicValuePanics(t *testing.T) {
+	var m syncmap.Map[string, any]
+	m.Store("read", []int{1})
+	m.Range(func(string, any) bool { return true }) // promote: "read" is in the read map
+	m.Store("dirty", []int{2})                      // "dirty" is in the dirty map only
+	for _, k := range []string{"read", "dirty"} {
+		r := mustPanic(t, "CompareAndSwap on a []int value", func() { m.CompareAndSwap(k, []int{1}, 0) })
+		if _, ok := r.(runtime.Error); !ok {
+			t.Errorf("CompareAndSwap(%s) panicked with %v; want a runtime.Error", k, r)
+		}
+		mustPanic(t, "CompareAndDelete on a []int value", func() { m.CompareAndDelete(k, []int{1}) })
+	}
+	withTimeout(t, func() {
+		m.Store("new", 3)
+		if v, ok := m.Load("new"); !ok || v != 3 {
+			t.Errorf("Load(new) after panics = %v, %v; want 3, true", v, ok)
+		}
+	})
+}
+
+// withTimeout runs f and fails the test, rather than hanging it, if f does
+// not return within a generous bound: a deadlock is the likely cause.
+func withTimeout(t *testing.T, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("call did not return within 30s: deadlock?")
+	}
+}
+
+// testValueType takes a Map[int, V] through every state of an entry: live,
+// deleted, expunged (left out of a rebuilt dirty map), revived, and live
+// again after promotion, checking what each method sees. vals must be three
+// distinct values.
+func testValueType[V comparable](t *testing.T, vals [3]V) {
+	var m syncmap.Map[int, V]
+	load := func(k int, want V, wantOK bool) {
+		t.Helper()
+		if v, ok := m.Load(k); ok != wantOK || v != want {
+			t.Fatalf("Load(%d) = %v, %v; want %v, %v", k, v, ok, want, wantOK)
+		}
+	}
+	var zero V
+	promote := func() { m.Range(func(int, V) bool { return true }) }
+
+	m.Store(0, vals[0])
+	m.Store(1, vals[1])
+	promote()
+	load(0, vals[0], true)
+	m.Delete(1)
+	load(1, zero, false)
+	m.Store(2, vals[2]) // builds the dirty map and expunges 1
+	load(1, zero, false)
+	if v, loaded := m.LoadOrStore(1, vals[1]); loaded || v != vals[1] { // revives 1
+		t.Fatalf("LoadOrStore(1) = %v, %v; want %v, false", v, loaded, vals[1])
+	}
+	promote()
+	load(1, vals[1], true)
+	load(2, vals[2], true)
+	if v, loaded := m.Swap(0, vals[1]); !loaded || v != vals[0] {
+		t.Fatalf("Swap(0) = %v, %v; want %v, true", v, loaded, vals[0])
+	}
+	if !m.CompareAndSwap(0, vals[1], vals[2]) {
+		t.Fatalf("CompareAndSwap(0, %v, %v) = false; want true", vals[1], vals[2])
+	}
+	load(0, vals[2], true)
+	if !m.CompareAndDelete(0, vals[2]) {
+		t.Fatalf("CompareAndDelete(0, %v) = false; want true", vals[2])
+	}
+	m.Store(3, vals[0]) // expunges 0
+	if m.CompareAndSwap(0, zero, vals[0]) || m.CompareAndDelete(0, zero) {
+		t.Fatalf("compare on expunged key 0 succeeded")
+	}
+	m.Store(0, vals[0]) // revives 0 through Store
+	n := 0
+	m.Range(func(k int, v V) bool { n++; return true })
+	if n != 4 {
+		t.Fatalf("Range visited %d keys; want 4", n)
+	}
+	if v, loaded := m.LoadAndDelete(3); !loaded || v != vals[0] {
+		t.Fatalf("LoadAndDelete(3) = %v, %v; want %v, true", v, loaded, vals[0])
+	}
+}
+
+type big [1 << 12]int64
+
+func TestValueTypes(t *testing.T) {
+	t.Run("struct{}", func(t *testing.T) {
+		// Zero-size values all share one address, so only the presence of a
+		// key tells them apart: a sentinel made from a zero-size allocation
+		// would be mistaken for a value.
+		var m syncmap.Map[int, struct{}]
+		m.Store(1, struct{}{})
+		m.Range(func(int, struct{}) bool { return true })
+		m.Delete(1)
+		m.Store(2, struct{}{}) // expunges 1
+		if _, ok := m.Load(1); ok {
+			t.Fatal("Load(1) of an expunged key reports present")
+		}
+		m.Store(1, struct{}{})
+		if _, ok := m.Load(1); !ok {
+			t.Fatal("Load(1) after Store reports missing")
+		}
+	})
+	t.Run("big", func(t *testing.T) {
+		var a, b, c big
+		a[0], b[len(b)-1], c[len(c)/2] = 1, 2, 3
+		testValueType(t, [3]big{a, b, c})
+	})
+	t.Run("pointer", func(t *testing.T) {
+		testValueType(t, [3]*int{new(int), new(int), nil})
+	})
+	t.Run("any", func(t *testing.T) {
+		testValueType(t, [3]any{nil, "s", 3})
+	})
+	t.Run("error", func(t *testing.T) {
+		testValueType(t, [3]error{errors.New("a"), nil, os.ErrNotExist})
+	})
+	t.Run("string", func(t *testing.T) {
+		testValueType(t, [3]string{"", "b", "c"})
+	})
+	t.Run("byte", func(t *testing.T) {
+		testValueType(t, [3]byte{0, 1, 255})
+	})
+}
+
+func TestClear(t *testing.T) {
+	var m syncmap.Map[int, int]
+	for i := range 10 {
+		m.Store(i, i)
+	}
+	m.Range(func(int, int) bool { return true })
+	m.Store(10, 10) // amended: 10 is in the dirty map only
+	m.Clear()
+	if got := contents(&m); len(got) != 0 {
+		t.Errorf("contents after Clear = %v; want none", got)
+	}
+	for i := range 11 {
+		if v, ok := m.Load(i); ok {
+			t.Errorf("Load(%d) after Clear = %d, true; want missing", i, v)
+		}
+	}
+	m.Store(3, 30)
+	if got, want := contents(&m), [][2]int{{3, 30}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("contents after Clear and Store = %v; want %v", got, want)
+	}
+}
+
+// TestCopyIsCaughtByVet checks that go vet reports a copy of a Map, as it
+// does for sync.Map: copying one would split its state in two.
+func TestCopyIsCaughtByVet(t *testing.T) {
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to run vet with:", err)
+	}
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gomod := "module vetcopy\n\ngo 1.23\n\nrequire github.com/gosyncmap/syncmap v0.0.0\n\n" +
+		"replace github.com/gosyncmap/syncmap => " + root + "\n"
+	src := `package vetcopy
+
+import "github.com/gosyncmap/syncmap"
+
+func Copy(m *syncmap.Map[string, int]) int {
+	c := *m
+	v, _ := c.Load("k")
+	return v
+}
+`
+	for name, text := range map[string]string{"go.mod": gomod, "copy.go": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(gocmd, "vet", ".")
+	cmd.Dir = dir
+	// The test binary may run for another GOARCH under an emulator; vet
+	// checks source, so the host's settings will do.
+	cmd.Env = append(os.Environ(), "GOARCH=", "GOOS=", "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("go vet accepted a copied Map; output:\n%s", out)
+	}
+	if !strings.Contains(string(out), "copies lock") {
+		t.Fatalf("go vet failed, but not for the copied lock:\n%s", out)
+	}
+}
+
+// TestDeletedKeysAreCollected checks that deleting a key releases its key and
+// value once ordinary traffic has rebuilt and promoted the map.
+func TestDeletedKeysAreCollected(t *testing.T) {
+	type object struct{ _ [64]byte } // large enough not to be batched with other tiny objects
+	var m syncmap.Map[*object, *object]
+	const n = 100
+	var collected atomic.Int64
+	onGC := func(*object) { collected.Add(1) }
+	for range n {
+		k, v := new(object), new(object)
+		runtime.SetFinalizer(k, onGC)
+		runtime.SetFinalizer(v, onGC)
+		m.Store(k, v)
+		v2 := new(object)
+		runtime.SetFinalizer(v2, onGC)
+		m.Store(k, v2) // the first value stays with the entry until it goes
+	}
+	m.Range(func(k, v *object) bool { // promote, then delete everything
+		m.Delete(k)
+		return true
+	})
+
+	// Ordinary traffic: a new key rebuilds the dirty map without the deleted
+	// entries, and misses promote it.
+	kept := new(object)
+	m.Store(kept, kept)
+	for range 10 {
+		m.Load(new(object))
+	}
+
+	deadline := time.Now().Add(10 * time.Second)
+	for collected.Load() < 3*n && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := collected.Load(); got != 3*n {
+		t.Errorf("%d of %d deleted keys and values were collected", got, 3*n)
+	}
+	if v, ok := m.Load(kept); !ok || v != kept {
+		t.Errorf("Load(kept) = %p, %v; want %p, true", v, ok, kept)
+	}
+}
+
+func TestReadPathsDoNotAllocate(t *testing.T) {
+	var m syncmap.Map[int, int]
+	for i := range 100 {
+		m.Store(i, i)
+	}
+	m.Range(func(int, int) bool { return true }) // promote
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"Load hit", func() { m.Load(1) }},
+		{"Load miss", func() { m.Load(1000) }},
+		{"LoadOrStore hit", func() { m.LoadOrStore(1, 7) }},
+		{"CompareAndSwap mismatch", func() { m.CompareAndSwap(1, 7, 8) }},
+		{"CompareAndSwap miss", func() { m.CompareAndSwap(1000, 7, 8) }},
+		{"CompareAndDelete mismatch", func() { m.CompareAndDelete(1, 7) }},
+		{"Range", func() { m.Range(func(int, int) bool { return true }) }},
+	} {
+		if n := testing.AllocsPerRun(100, tc.f); n != 0 {
+			t.Errorf("%s: %v allocations per run; want 0", tc.name, n)
+		}
+	}
+	var s syncmap.Map[string, any]
+	s.Store("k", "v")
+	s.Range(func(string, any) bool { return true })
+	if n := testing.AllocsPerRun(100, func() { s.CompareAndSwap("k", "w", "x") }); n != 0 {
+		t.Errorf("CompareAndSwap mismatch on interface values: %v allocations per run; want 0", n)
+	}
+}
+
+// TestScenarios runs the concurrent scenarios against every implementation.
+func TestScenarios(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			testScenarios(t, impl.new)
+		})
+	}
+}
+
+func testScenarios(t *testing.T, newMap func() mapInterface[int, int]) {
+	t.Run("ConcurrentDisjointKeys", func(t *testing.T) { testDisjointKeys(t, newMap()) })
+	t.Run("ConcurrentLoadOrStoreOneWinner", func(t *testing.T) { testLoadOrStoreOneWinner(t, newMap()) })
+	t.Run("ConcurrentCompareAndSwapCounter", func(t *testing.T) { testCompareAndSwapCounter(t, newMap()) })
+	t.Run("RangeDuringChurn", func(t *testing.T) { testRangeDuringChurn(t, newMap()) })
+	t.Run("RangeNestedCalls", func(t *testing.T) { testRangeNestedCalls(t, newMap()) })
+	t.Run("RangePanic", func(t *testing.T) { testRangePanic(t, newMap()) })
+}
+
+func goroutines() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
+
+func rounds(n int) int {
+	if testing.Short() {
+		return n / 10
+	}
+	return n
+}
+
+// runGoroutines runs f(g) on n goroutines and waits for them, failing the
+// test if they do not finish.
+func runGoroutines(t *testing.T, n int, f func(g int)) {
+	t.Helper()
+	withTimeout(t, func() {
+		var wg sync.WaitGroup
+		for g := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f(g)
+			}()
+		}
+		wg.Wait()
+	})
+}
+
+// testDisjointKeys takes each goroutine's own keys through their whole
+// lifecycle while the others do the same: no call may see another
+// goroutine's work. New keys keep arriving, so the dirty map is rebuilt and
+// promoted throughout.
+func testDisjointKeys(t *testing.T, m mapInterface[int, int]) {
+	const keysPer = 16
+	n := rounds(300)
+	runGoroutines(t, goroutines(), func(g int) {
+		check := func(what string, ok bool) {
+			if !ok {
+				t.Errorf("goroutine %d: %s", g, what)
+			}
+		}
+		for r := range n {
+			for i := range keysPer {
+				k := (g*n+r)*keysPer + i // a new key every round
+				m.Store(k, 1)
+				v, ok := m.Load(k)
+				check(fmt.Sprintf("Load(%d) = %d, %v after Store 1", k, v, ok), ok && v == 1)
+				v, ok = m.Swap(k, 2)
+				check(fmt.Sprintf("Swap(%d, 2) = %d, %v", k, v, ok), ok && v == 1)
+				check("CompareAndSwap(2, 3)", m.CompareAndSwap(k, 2, 3))
+				check("CompareAndSwap(2, 4) after 3", !m.CompareAndSwap(k, 2, 4))
+				v, ok = m.LoadOrStore(k, 5)
+				check(fmt.Sprintf("LoadOrStore(%d, 5) = %d, %v", k, v, ok), ok && v == 3)
+				check("CompareAndDelete(3)", m.CompareAndDelete(k, 3))
+				v, ok = m.Load(k)
+				check(fmt.Sprintf("Load(%d) = %d, %v after delete", k, v, ok), !ok)
+				v, ok = m.LoadOrStore(k, 6)
+				check(fmt.Sprintf("LoadOrStore(%d, 6) = %d, %v on missing key", k, v, ok), !ok && v == 6)
+				// Old keys of this goroutine, deleted or not, fall out of
+				// the read map as the map is rebuilt around them.
+				if r > 0 {
+					old := k - keysPer
+					v, ok = m.LoadAndDelete(old)
+					check(fmt.Sprintf("LoadAndDelete(%d) = %d, %v", old, v, ok), ok && v == 7)
+					_, ok = m.Load(old)
+					check(fmt.Sprintf("Load(%d) after LoadAndDelete", old), !ok)
+				}
+				m.Store(k, 7)
+			}
+		}
+	})
+}
+
+// testLoadOrStoreOneWinner has every goroutine LoadOrStore its own value for
+// the same keys: for each key, exactly one goroutine stores, and everyone
+// gets its value. The first round races on new keys, which go through the
+// lock; the second on deleted keys of the read map, which are revived
+// without it.
+func testLoadOrStoreOneWinner(t *testing.T, m mapInterface[int, int]) {
+	keys := rounds(1000)
+	n := goroutines()
+	for round := range 2 {
+		actual := make([][]int, n)
+		stored := make([][]bool, n)
+		runGoroutines(t, n, func(g int) {
+			actual[g] = make([]int, keys)
+			stored[g] = make([]bool, keys)
+			for i := range keys {
+				k := (i + g*7) % keys // start at different keys
+				v, loaded := m.LoadOrStore(k, g)
+				actual[g][k], stored[g][k] = v, !loaded
+			}
+		})
+		for k := range keys {
+			winners := 0
+			for g := range n {
+				if stored[g][k] {
+					winners++
+					if actual[g][k] != g {
+						t.Errorf("round %d, key %d: goroutine %d stored but got %d", round, k, g, actual[g][k])
+					}
+				}
+				if actual[g][k] != actual[0][k] {
+					t.Errorf("round %d, key %d: goroutine %d got %d, goroutine 0 got %d", round, k, g, actual[g][k], actual[0][k])
+				}
+			}
+			if winners != 1 {
+				t.Errorf("round %d, key %d: %d goroutines stored; want 1", round, k, winners)
+			}
+			if v, _ := m.Load(k); v != actual[0][k] {
+				t.Errorf("round %d: Load(%d) = %d; want the winner's %d", round, k, v, actual[0][k])
+			}
+		}
+		m.Range(func(k, _ int) bool { // promote, then delete in place
+			m.Delete(k)
+			return true
+		})
+	}
+}
+
+// testCompareAndSwapCounter increments one key with CompareAndSwap loops
+// while other goroutines churn other keys, forcing rebuilds and promotions:
+// no increment may be lost.
+func testCompareAndSwapCounter(t *testing.T, m mapInterface[int, int]) {
+	const counter = -1
+	m.Store(counter, 0)
+	n := goroutines()
+	incs := rounds(2000)
+	runGoroutines(t, 2*n, func(g int) {
+		if g%2 == 1 { // churn
+			for i := range incs {
+				k := g*incs + i
+				m.Store(k, i)
+				m.Load(k - 1)
+				m.Delete(k - 3)
+			}
+			return
+		}
+		for range incs {
+			for {
+				v, _ := m.Load(counter)
+				if m.CompareAndSwap(counter, v, v+1) {
+					break
+				}
+			}
+		}
+	})
+	if v, _ := m.Load(counter); v != n*incs {
+		t.Errorf("counter = %d; want %d", v, n*incs)
+	}
+}
+
+// testRangeDuringChurn ranges while other goroutines store and delete churn
+// keys: Range must visit each key at most once, and every untouched key
+// exactly once with its value.
+func testRangeDuringChurn(t *testing.T, m mapInterface[int, int]) {
+	const stable = 200
+	for k := range stable {
+		m.Store(k, -k)
+	}
+	var stop atomic.Bool
+	var churn sync.WaitGroup
+	for g := range 2 {
+		churn.Add(1)
+		go func() {
+			defer churn.Done()
+			for i := 0; !stop.Load(); i++ {
+				k := stable + 10 + g*1_000_000 + i%1000
+				m.Store(k, i)
+				m.Delete(k - 5)
+			}
+		}()
+	}
+	defer func() {
+		stop.Store(true)
+		churn.Wait()
+	}()
+	for range rounds(200) {
+		seen := make(map[int]bool)
+		m.Range(func(k, v int) bool {
+			if seen[k] {
+				t.Fatalf("Range visited key %d twice", k)
+			}
+			seen[k] = true
+			if k < stable && v != -k {
+				t.Fatalf("Range: key %d = %d; want %d", k, v, -k)
+			}
+			return true
+		})
+		for k := range stable {
+			if !seen[k] {
+				t.Fatalf("Range missed untouched key %d", k)
+			}
+		}
+	}
+}
+
+// testRangeNestedCalls calls every method from inside Range: none may
+// deadlock, and their effects must be visible afterwards.
+func testRangeNestedCalls(t *testing.T, m mapInterface[int, int]) {
+	const n = 50
+	for k := range n {
+		m.Store(k, k)
+	}
+	withTimeout(t, func() {
+		seen := make(map[int]bool)
+		m.Range(func(k, v int) bool {
+			if seen[k] {
+				t.Errorf("Range visited key %d twice", k)
+			}
+			seen[k] = true
+			if k >= n { // added by this Range; allowed to show up
+				return true
+			}
+			m.Load(k)
+			m.Store(k+1000, k)   // a new key
+			m.Swap(k, v+1)       // an update
+			m.LoadOrStore(-k, k) // a new key, or present
+			m.CompareAndSwap(k, v+1, v+2)
+			m.CompareAndDelete(-k, -1)
+			m.LoadAndDelete(k + 2000)
+			m.Delete(k + 3000)
+			m.Range(func(int, int) bool { return false })
+			return true
+		})
+		for k := range n {
+			if !seen[k] {
+				t.Errorf("Range missed key %d", k)
+			}
+			if v, ok := m.Load(k); !ok || v != k+2 {
+				t.Errorf("Load(%d) = %d, %v; want %d, true", k, v, ok, k+2)
+			}
+			if v, ok := m.Load(k + 1000); !ok || v != k {
+				t.Errorf("Load(%d) = %d, %v; want %d, true", k+1000, v, ok, k)
+			}
+		}
+		m.Range(func(k, v int) bool {
+			m.Clear()
+			return true
+		})
+		if got := contents(m); len(got) != 0 {
+			t.Errorf("contents after Clear inside Range = %v; want none", got)
+		}
+	})
+}
+
+// testRangePanic checks that a panic out of f leaves the map usable.
+func testRangePanic(t *testing.T, m mapInterface[int, int]) {
+	m.Store(1, 1)
+	m.Store(2, 2)
+	mustPanic(t, "Range with a panicking f", func() {
+		m.Range(func(int, int) bool { panic("f") })
+	})
+	withTimeout(t, func() {
+		m.Store(3, 3)
+		m.Delete(1)
+		if got, want := contents(m), [][2]int{{2, 2}, {3, 3}}; !reflect.DeepEqual(got, want) {
+			t.Errorf("contents after a panic in Range = %v; want %v", got, want)
+		}
+	})
+}
