@@ -64,7 +64,14 @@ func present(p unsafe.Pointer) bool {
 }
 
 func (e *entry[V]) load() (value V, ok bool) {
-	return valueAt[V](atomic.LoadPointer(&e.p))
+	p := atomic.LoadPointer(&e.p)
+	if p == unsafe.Pointer(&e.first) {
+		// The common case in a cache: the first value was never replaced.
+		// Testing for it, rather than just following p, lets the CPU predict
+		// the branch and read the value without waiting for p to arrive.
+		return e.first, true
+	}
+	return valueAt[V](p)
 }
 
 // valueAt returns the value p points to, or ok == false if p is nil or
