@@ -114,3 +114,48 @@ func ExampleMap_CompareAndSwap() {
 	// 800
 	// false
 }
+
+// LoadOrCompute builds a value only when the key is missing, and only once
+// however many goroutines ask for it at the same time.
+func ExampleMap_LoadOrCompute() {
+	var templates syncmap.Map[string, string]
+	builds := 0
+	build := func() string {
+		builds++ // safe: compute runs at most once at a time for a key
+		return "<h1>{{.Title}}</h1>"
+	}
+
+	t, loaded := templates.LoadOrCompute("header", build)
+	fmt.Println(t, loaded)
+	t, loaded = templates.LoadOrCompute("header", build)
+	fmt.Println(t, loaded, builds)
+	// Output:
+	// <h1>{{.Title}}</h1> false
+	// <h1>{{.Title}}</h1> true 1
+}
+
+func ExampleMap_All() {
+	var m syncmap.Map[string, int]
+	m.Store("a", 1)
+	m.Store("b", 2)
+	m.Store("c", 3)
+
+	sum := 0
+	for _, v := range m.All() {
+		sum += v
+	}
+	// Keys and Values iterate over one side; sort the keys for a stable
+	// result.
+	fmt.Println(slices.Sorted(m.Keys()), sum)
+	// Output: [a b c] 6
+}
+
+func ExampleMap_Len() {
+	var m syncmap.Map[int, string]
+	m.Store(1, "one")
+	m.Store(2, "two")
+	m.Store(2, "deux") // replaces a value: still two keys
+	m.Delete(1)
+	fmt.Println(m.Len())
+	// Output: 1
+}

@@ -4,9 +4,12 @@
 package syncmap
 
 import (
+	"iter"
 	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Map is like a Go map[K]V but is safe for concurrent use by multiple
@@ -57,6 +60,16 @@ type Map[K comparable, V any] struct {
 	// the key, since read was last replaced. Once they add up to the size of
 	// dirty, the cost of building dirty is paid for, and dirty is promoted.
 	misses int
+
+	// computing holds a channel for each key whose LoadOrCompute callback is
+	// running; the channel is closed when it returns. Guarded by mu; nil
+	// until the first LoadOrCompute that computes.
+	computing map[K]chan struct{}
+
+	// count counts the keys present, for Len. It is allocated with mu held
+	// before the first entry is made, and is always safe to load; every
+	// change of an entry between present and absent updates it.
+	count atomic.Pointer[counter]
 }
 
 // readOnly is a read map: published through Map.read, never written after.
@@ -137,7 +150,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
 		if p, ok := e.trySwap(value); ok {
-			return valueAt[V](p)
+			return m.swapped(e, p)
 		}
 	}
 	return m.swapSlow(key, value)
@@ -147,10 +160,19 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e := m.storableEntryLocked(key); e != nil {
-		return valueAt[V](e.swapLocked(value))
+		return m.swapped(e, e.swapLocked(value))
 	}
 	m.storeNewLocked(key, value)
 	return previous, false
+}
+
+// swapped counts a key that a swap revived, and returns the value it
+// replaced.
+func (m *Map[K, V]) swapped(e *entry[V], previous unsafe.Pointer) (V, bool) {
+	if previous == nil {
+		m.countChange(e, 1)
+	}
+	return valueAt[V](previous)
 }
 
 // LoadOrStore returns the existing value for the key if present. Otherwise,
@@ -160,6 +182,9 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
 		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
+			if !loaded {
+				m.countChange(e, 1)
+			}
 			return actual, loaded
 		}
 	}
@@ -169,8 +194,15 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.loadOrStoreLocked(key, value)
+}
+
+func (m *Map[K, V]) loadOrStoreLocked(key K, value V) (actual V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		actual, loaded, _ = e.tryLoadOrStore(value)
+		if !loaded {
+			m.countChange(e, 1)
+		}
 		return actual, loaded
 	}
 	m.storeNewLocked(key, value)
@@ -203,7 +235,12 @@ func (m *Map[K, V]) storeNewLocked(key K, value V) {
 		m.dirty = buildDirtyLocked(read.m)
 		m.read.Store(&readOnly[K, V]{m: read.m, amended: true})
 	}
-	m.dirty[key] = newEntry(value)
+	if m.count.Load() == nil {
+		m.count.Store(newCounter())
+	}
+	e := newEntry(value)
+	m.dirty[key] = e
+	m.countChange(e, 1)
 }
 
 // buildDirtyLocked returns a dirty map holding the live entries of the read
@@ -223,12 +260,20 @@ func buildDirtyLocked[K comparable, V any](read map[K]*entry[V]) map[K]*entry[V]
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
-		return e.delete()
+		return m.deleteEntry(e)
 	}
 	if !read.amended {
 		return value, false
 	}
 	return m.loadAndDeleteSlow(key)
+}
+
+func (m *Map[K, V]) deleteEntry(e *entry[V]) (value V, loaded bool) {
+	value, loaded = e.delete()
+	if loaded {
+		m.countChange(e, -1)
+	}
+	return value, loaded
 }
 
 func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
@@ -247,7 +292,7 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	if !ok {
 		return value, false
 	}
-	return e.delete()
+	return m.deleteEntry(e)
 }
 
 // Delete deletes the value for a key.
@@ -292,7 +337,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	mustBeComparable[V]("CompareAndDelete")
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
-		return e.compareAndDelete(old)
+		return m.compareAndDeleteEntry(e, old)
 	}
 	if !read.amended {
 		return false
@@ -304,9 +349,17 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.lookupLocked(key); ok {
-		return e.compareAndDelete(old)
+		return m.compareAndDeleteEntry(e, old)
 	}
 	return false
+}
+
+func (m *Map[K, V]) compareAndDeleteEntry(e *entry[V], old V) (deleted bool) {
+	deleted = e.compareAndDelete(old)
+	if deleted {
+		m.countChange(e, -1)
+	}
+	return deleted
 }
 
 // Range calls f sequentially for each key and value present in the map. If f
@@ -351,6 +404,9 @@ func (m *Map[K, V]) promote() readOnly[K, V] {
 }
 
 // Clear deletes all the entries, resulting in an empty Map.
+//
+// Clear is O(n) in the number of keys: it marks each entry deleted, so that
+// a call racing with Clear either completes before it or sees the empty map.
 func (m *Map[K, V]) Clear() {
 	read := m.loadReadOnly()
 	if len(read.m) == 0 && !read.amended {
@@ -358,9 +414,139 @@ func (m *Map[K, V]) Clear() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// Every entry that is not expunged already is in dirty, if dirty
+	// exists, and otherwise in the read map.
+	entries := m.dirty
+	if entries == nil {
+		// The read map may have been replaced while we waited for mu.
+		entries = m.loadReadOnly().m
+	}
+	for _, e := range entries {
+		if e.dropLocked() {
+			m.countChange(e, -1)
+		}
+	}
 	m.read.Store(nil)
 	m.dirty = nil
 	m.misses = 0
+}
+
+// countChange records that e's key became present (delta 1) or absent
+// (delta -1). The stripe follows from e's address: the changes of one key
+// always go to the same stripe, those of many keys spread over all of them.
+func (m *Map[K, V]) countChange(e *entry[V], delta int64) {
+	m.count.Load().add(uintptr(unsafe.Pointer(e)), delta)
+}
+
+// Len returns the number of keys in the map. It takes O(1) time and no lock.
+//
+// Len is exact when no call that adds or deletes keys runs at the same time.
+// While such calls run, Len may differ from the number of keys present at
+// any moment of its call by at most the number of those calls that overlap
+// it; it never returns less than zero.
+func (m *Map[K, V]) Len() int {
+	return m.count.Load().sum()
+}
+
+// All returns an iterator over the keys and values in the map, with the
+// same guarantees as [Map.Range]: each key is visited at most once, no lock
+// is held while the loop body runs, and the body may call any method of the
+// map.
+func (m *Map[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(key K, value V) bool) {
+		m.Range(yield)
+	}
+}
+
+// Keys returns an iterator over the keys in the map, with the same
+// guarantees as [Map.Range].
+func (m *Map[K, V]) Keys() iter.Seq[K] {
+	return func(yield func(key K) bool) {
+		m.Range(func(k K, _ V) bool { return yield(k) })
+	}
+}
+
+// Values returns an iterator over the values in the map, with the same
+// guarantees as [Map.Range].
+func (m *Map[K, V]) Values() iter.Seq[V] {
+	return func(yield func(value V) bool) {
+		m.Range(func(_ K, v V) bool { return yield(v) })
+	}
+}
+
+// LoadOrCompute returns the existing value for the key if present.
+// Otherwise, it calls compute, stores its result and returns it. The loaded
+// result is true if the value was loaded, false if computed and stored.
+//
+// For each key, at most one compute runs at a time: callers that find a
+// compute running for their key wait for it and then return the value it
+// stored, with loaded == true. If another call stores a value for the key
+// while compute runs, that value wins: it is returned with loaded == true,
+// and compute's result is discarded.
+//
+// compute runs without any lock held, so it may call any method of the map
+// for other keys, and Load or Store for its own key. A LoadOrCompute for the
+// same key from inside compute waits for itself forever. If compute panics,
+// the panic propagates to the caller, the key stays absent, and callers
+// waiting for it try again, one of them computing in its place.
+//
+// A hit is as fast as [Map.Load] and allocates nothing. In the terms of the
+// memory model, LoadOrCompute is a read, and also a write when it stores.
+func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
+	read := m.loadReadOnly()
+	if e, ok := read.m[key]; ok {
+		if v, ok := e.load(); ok {
+			return v, true
+		}
+	}
+	return m.loadOrComputeSlow(key, compute)
+}
+
+func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded bool) {
+	for {
+		m.mu.Lock()
+		if e, ok := m.lookupLocked(key); ok {
+			if v, ok := e.load(); ok {
+				m.mu.Unlock()
+				return v, true
+			}
+		}
+		done, running := m.computing[key]
+		if !running {
+			done = make(chan struct{})
+			if m.computing == nil {
+				m.computing = make(map[K]chan struct{})
+			}
+			m.computing[key] = done
+			m.mu.Unlock()
+			return m.compute(key, done, compute)
+		}
+		m.mu.Unlock()
+		// The value is stored by the time done is closed, unless compute
+		// panicked or the key was deleted at once: then look again.
+		<-done
+	}
+}
+
+// compute runs the callback for a key reserved for this caller in
+// m.computing, stores its result, and releases the key.
+func (m *Map[K, V]) compute(key K, done chan struct{}, compute func() V) (actual V, loaded bool) {
+	defer close(done) // last, once the key is stored or released
+	returned := false
+	defer func() {
+		if !returned { // compute panicked: release the key and let the panic go on
+			m.mu.Lock()
+			delete(m.computing, key)
+			m.mu.Unlock()
+		}
+	}()
+	value := compute()
+	returned = true
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.computing, key)
+	return m.loadOrStoreLocked(key, value)
 }
 
 // mustBeComparable panics, naming the method, if V is not comparable.
@@ -370,4 +556,44 @@ func mustBeComparable[V any](method string) {
 	if t := reflect.TypeOf((*V)(nil)).Elem(); !t.Comparable() {
 		panic("syncmap: " + method + " called on a Map whose value type " + t.String() + " is not comparable")
 	}
+}
+
+// cacheLineSize is at least the size of a cache line on every supported
+// architecture: 64 bytes on most, 128 on ppc64le and some arm64 cores.
+const cacheLineSize = 128
+
+// A counter is an int striped over cache lines, so that writers on
+// different cores seldom contend for one line. The nil counter is zero.
+type counter struct {
+	stripes []stripe // a power of two of them
+}
+
+type stripe struct {
+	n atomic.Int64
+	_ [cacheLineSize - 8]byte
+}
+
+func newCounter() *counter {
+	n := 1
+	for n < runtime.GOMAXPROCS(0) && n < 64 {
+		n *= 2
+	}
+	return &counter{stripes: make([]stripe, n)}
+}
+
+// add adds delta on the stripe that hint selects.
+func (c *counter) add(hint uintptr, delta int64) {
+	h := uint64(hint) * 0x9e3779b97f4a7c15 // Fibonacci hashing
+	c.stripes[h>>32&uint64(len(c.stripes)-1)].n.Add(delta)
+}
+
+func (c *counter) sum() int {
+	if c == nil {
+		return 0
+	}
+	var n int64
+	for i := range c.stripes {
+		n += c.stripes[i].n.Load()
+	}
+	return int(max(n, 0))
 }

@@ -4,6 +4,7 @@
 package syncmap_test
 
 import (
+	"iter"
 	"sync"
 	"sync/atomic"
 
@@ -23,6 +24,13 @@ type mapInterface[K comparable, V any] interface {
 	CompareAndDelete(key K, old V) (deleted bool)
 	Range(f func(key K, value V) bool)
 	Clear()
+
+	// Beyond sync.Map.
+	Len() int
+	LoadOrCompute(key K, compute func() V) (actual V, loaded bool)
+	All() iter.Seq2[K, V]
+	Keys() iter.Seq[K]
+	Values() iter.Seq[V]
 }
 
 var (
@@ -136,6 +144,44 @@ func (m *RWMutexMap[K, V]) Clear() {
 	m.mu.Lock()
 	clear(m.m)
 	m.mu.Unlock()
+}
+
+func (m *RWMutexMap[K, V]) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.m)
+}
+
+// LoadOrCompute calls compute without the lock, so that compute may use the
+// map, but unlike Map's it may run compute for one key on several
+// goroutines at once: it is a reference for results, not for exclusion.
+func (m *RWMutexMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
+	if v, ok := m.Load(key); ok {
+		return v, true
+	}
+	return m.LoadOrStore(key, compute())
+}
+
+func (m *RWMutexMap[K, V]) All() iter.Seq2[K, V] { return all(m.Range) }
+func (m *RWMutexMap[K, V]) Keys() iter.Seq[K]    { return keys(m.Range) }
+func (m *RWMutexMap[K, V]) Values() iter.Seq[V]  { return values(m.Range) }
+
+// all, keys and values make the iterators of a reference map from its
+// Range.
+func all[K, V any](rangeFunc func(func(K, V) bool)) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) { rangeFunc(yield) }
+}
+
+func keys[K, V any](rangeFunc func(func(K, V) bool)) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		rangeFunc(func(k K, _ V) bool { return yield(k) })
+	}
+}
+
+func values[K, V any](rangeFunc func(func(K, V) bool)) iter.Seq[V] {
+	return func(yield func(V) bool) {
+		rangeFunc(func(_ K, v V) bool { return yield(v) })
+	}
 }
 
 // DeepCopyMap copies the whole map on every write, so that reads are one
@@ -268,3 +314,17 @@ func (m *DeepCopyMap[K, V]) Clear() {
 	m.publishLocked(nil)
 	m.mu.Unlock()
 }
+
+func (m *DeepCopyMap[K, V]) Len() int { return len(m.snapshot()) }
+
+// LoadOrCompute is a reference for results only, as RWMutexMap's is.
+func (m *DeepCopyMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
+	if v, ok := m.Load(key); ok {
+		return v, true
+	}
+	return m.LoadOrStore(key, compute())
+}
+
+func (m *DeepCopyMap[K, V]) All() iter.Seq2[K, V] { return all(m.Range) }
+func (m *DeepCopyMap[K, V]) Keys() iter.Seq[K]    { return keys(m.Range) }
+func (m *DeepCopyMap[K, V]) Values() iter.Seq[V]  { return values(m.Range) }

@@ -4,6 +4,7 @@
 package syncmap_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -58,12 +59,18 @@ const (
 	// opLoadBurst loads every key several times: enough misses to promote
 	// the dirty map, which the next new key then rebuilds.
 	opLoadBurst = mapOp("LoadBurst")
+
+	opLoadOrCompute = mapOp("LoadOrCompute")
+	opAll           = mapOp("All")
+	opKeys          = mapOp("Keys")
+	opValues        = mapOp("Values")
 )
 
 // mapOps lists each operation once; Load is drawn more often below.
 var mapOps = [...]mapOp{
 	opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete, opSwap,
 	opCompareAndSwap, opCompareAndDelete, opRange, opClear, opLoadBurst,
+	opLoadOrCompute, opAll, opKeys, opValues,
 }
 
 type mapCall struct {
@@ -92,12 +99,13 @@ func (mapCall) Generate(r *rand.Rand, size int) reflect.Value {
 	return reflect.ValueOf(c)
 }
 
-// mapResult is what a call returned. Range results are sorted, since maps
-// iterate in different orders.
+// mapResult is what a call returned, and the map's Len after it. Range
+// results are sorted, since maps iterate in different orders.
 type mapResult struct {
 	value int
 	ok    bool
 	pairs [][2]int
+	len   int
 }
 
 func (c mapCall) apply(m mapInterface[int, int]) mapResult {
@@ -131,9 +139,25 @@ func (c mapCall) apply(m mapInterface[int, int]) mapResult {
 				}
 			}
 		}
+	case opLoadOrCompute:
+		r.value, r.ok = m.LoadOrCompute(c.k, func() int { return c.v })
+	case opAll:
+		for k, v := range m.All() {
+			r.pairs = append(r.pairs, [2]int{k, v})
+		}
+	case opKeys:
+		for k := range m.Keys() {
+			r.pairs = append(r.pairs, [2]int{k, 0})
+		}
+	case opValues:
+		for v := range m.Values() {
+			r.pairs = append(r.pairs, [2]int{v, 0})
+		}
 	default:
 		panic("unknown op " + c.op)
 	}
+	slices.SortFunc(r.pairs, func(a, b [2]int) int { return cmp.Or(a[0]-b[0], a[1]-b[1]) })
+	r.len = m.Len()
 	return r
 }
 
@@ -542,6 +566,8 @@ func TestReadPathsDoNotAllocate(t *testing.T) {
 		{"CompareAndSwap miss", func() { m.CompareAndSwap(1000, 7, 8) }},
 		{"CompareAndDelete mismatch", func() { m.CompareAndDelete(1, 7) }},
 		{"Range", func() { m.Range(func(int, int) bool { return true }) }},
+		{"LoadOrCompute hit", func() { m.LoadOrCompute(1, computeNothing) }},
+		{"Len", func() { m.Len() }},
 	} {
 		if n := testing.AllocsPerRun(100, tc.f); n != 0 {
 			t.Errorf("%s: %v allocations per run; want 0", tc.name, n)
@@ -553,6 +579,289 @@ func TestReadPathsDoNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { s.CompareAndSwap("k", "w", "x") }); n != 0 {
 		t.Errorf("CompareAndSwap mismatch on interface values: %v allocations per run; want 0", n)
 	}
+}
+
+func computeNothing() int { panic("compute called for a present key") }
+
+func TestIteratorsAllocateOnlyTheirClosure(t *testing.T) {
+	var m syncmap.Map[int, int]
+	for i := range 100 {
+		m.Store(i, i)
+	}
+	m.Range(func(int, int) bool { return true }) // promote
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"All", func() {
+			for range m.All() {
+			}
+		}},
+		{"Keys", func() {
+			for range m.Keys() {
+			}
+		}},
+		{"Values", func() {
+			for range m.Values() {
+			}
+		}},
+	} {
+		if n := testing.AllocsPerRun(100, tc.f); n > 1 {
+			t.Errorf("%s: %v allocations per loop; want at most 1", tc.name, n)
+		}
+	}
+}
+
+func TestIterators(t *testing.T) {
+	var m syncmap.Map[int, int]
+	for i := range 10 {
+		m.Store(i, 10*i)
+	}
+	got := map[int]int{}
+	for k, v := range m.All() {
+		if _, dup := got[k]; dup {
+			t.Errorf("All yielded key %d twice", k)
+		}
+		got[k] = v
+		m.Store(k+100, v) // the body may call any method
+		m.Delete(k + 1000)
+	}
+	for i := range 10 {
+		if got[i] != 10*i {
+			t.Errorf("All: key %d = %d; want %d", i, got[i], 10*i)
+		}
+		if v, ok := m.Load(i + 100); !ok || v != 10*i {
+			t.Errorf("Load(%d) after stores in the loop body = %d, %v; want %d, true", i+100, v, ok, 10*i)
+		}
+	}
+
+	n := 0
+	for range m.Keys() {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("Keys ran the body %d times after a break; want 1", n)
+	}
+	var keys, values []int
+	for k := range m.Keys() {
+		keys = append(keys, k)
+	}
+	for v := range m.Values() {
+		values = append(values, v)
+	}
+	if len(keys) != m.Len() || len(values) != m.Len() {
+		t.Errorf("Keys yielded %d keys and Values %d values; want Len() = %d", len(keys), len(values), m.Len())
+	}
+}
+
+func TestLen(t *testing.T) {
+	var m syncmap.Map[string, int]
+	check := func(want int) {
+		t.Helper()
+		if n := m.Len(); n != want {
+			t.Fatalf("Len() = %d; want %d", n, want)
+		}
+	}
+	check(0)
+	m.Store("a", 1)
+	m.Store("b", 2)
+	m.Store("a", 3) // an overwrite adds nothing
+	check(2)
+	m.Range(func(string, int) bool { return true }) // promote
+	m.Delete("a")
+	m.Delete("a")
+	check(1)
+	m.Store("c", 3) // expunges "a"
+	m.LoadOrStore("a", 4)
+	check(3)
+	m.Clear()
+	check(0)
+	m.Store("d", 5)
+	check(1)
+}
+
+// TestLenDuringChurn has each goroutine toggle one key of its own while
+// Len is polled: at every moment between S and S+G keys are present, and
+// since each key's changes are counted in order, Len must stay within that
+// range; once the goroutines stop, it must be exact.
+func TestLenDuringChurn(t *testing.T) {
+	var m syncmap.Map[int, int]
+	const stable = 100
+	for k := range stable {
+		m.Store(-1-k, k)
+	}
+	g := goroutines()
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; !stop.Load(); r++ {
+				switch r % 4 { // through every path that adds or deletes
+				case 0:
+					m.Store(i, r)
+				case 1:
+					m.LoadAndDelete(i)
+				case 2:
+					m.LoadOrStore(i, r)
+				case 3:
+					m.CompareAndDelete(i, r-1)
+				}
+			}
+		}()
+	}
+	for range rounds(20000) {
+		if n := m.Len(); n < stable || n > stable+g {
+			t.Errorf("Len() = %d during churn; want within [%d, %d]", n, stable, stable+g)
+			break
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if n, want := m.Len(), len(contents(&m)); n != want {
+		t.Errorf("Len() = %d after churn; want %d", n, want)
+	}
+}
+
+// TestLoadOrComputeRunsOnce has many goroutines ask for the same absent key
+// at once: compute must run once, one caller store, and all get its value.
+func TestLoadOrComputeRunsOnce(t *testing.T) {
+	var m syncmap.Map[string, int]
+	const callers = 40
+	for round := range 3 {
+		key := fmt.Sprint("key", round)
+		var calls atomic.Int32
+		var stored atomic.Int32
+		results := make([]int, callers)
+		runGoroutines(t, callers, func(g int) {
+			v, loaded := m.LoadOrCompute(key, func() int {
+				calls.Add(1)
+				time.Sleep(20 * time.Millisecond) // let the others pile up
+				return 1000 + g
+			})
+			if !loaded {
+				stored.Add(1)
+			}
+			results[g] = v
+		})
+		if n := calls.Load(); n != 1 {
+			t.Errorf("round %d: compute ran %d times; want 1", round, n)
+		}
+		if n := stored.Load(); n != 1 {
+			t.Errorf("round %d: %d callers reported loaded == false; want 1", round, n)
+		}
+		for g, v := range results {
+			if v != results[0] {
+				t.Errorf("round %d: caller %d got %d, caller 0 got %d", round, g, v, results[0])
+			}
+		}
+	}
+}
+
+// TestLoadOrComputeUsesMap calls other methods of the map from inside
+// compute, including a Store of its own key, which must win.
+func TestLoadOrComputeUsesMap(t *testing.T) {
+	var m syncmap.Map[string, int]
+	m.Store("other", 1)
+	withTimeout(t, func() {
+		v, loaded := m.LoadOrCompute("k", func() int {
+			if _, ok := m.Load("k"); ok {
+				t.Error("Load(k) inside compute found the key being computed")
+			}
+			m.Store("other", 2)
+			m.LoadOrCompute("nested", func() int { return 3 })
+			m.Range(func(string, int) bool { return true })
+			m.Len()
+			m.Store("k", 7) // a value stored meanwhile wins
+			return 99
+		})
+		if v != 7 || !loaded {
+			t.Errorf("LoadOrCompute(k) = %d, %v; want the stored 7, true", v, loaded)
+		}
+	})
+	for k, want := range map[string]int{"k": 7, "other": 2, "nested": 3} {
+		if v, ok := m.Load(k); !ok || v != want {
+			t.Errorf("Load(%s) = %d, %v; want %d, true", k, v, ok, want)
+		}
+	}
+}
+
+// TestLoadOrComputePanic checks that a panicking compute reaches its caller,
+// leaves the key absent, and lets the callers waiting for it retry: one of
+// them computes, and all get its value.
+func TestLoadOrComputePanic(t *testing.T) {
+	var m syncmap.Map[string, int]
+	started, release := make(chan struct{}), make(chan struct{})
+	panicked := make(chan any)
+	go func() {
+		defer func() { panicked <- recover() }()
+		m.LoadOrCompute("k", func() int {
+			close(started)
+			<-release
+			panic("boom")
+		})
+	}()
+	<-started
+
+	const waiters = 8
+	var calls, stored atomic.Int32
+	results := make([]int, waiters)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runGoroutines(t, waiters, func(g int) {
+			v, loaded := m.LoadOrCompute("k", func() int {
+				calls.Add(1)
+				return 42
+			})
+			if !loaded {
+				stored.Add(1)
+			}
+			results[g] = v
+		})
+	}()
+	time.Sleep(50 * time.Millisecond) // let the waiters block on the first compute
+	if _, ok := m.Load("k"); ok {
+		t.Error("Load(k) while compute runs found the key")
+	}
+	close(release)
+	if r := <-panicked; r != "boom" {
+		t.Errorf("LoadOrCompute's caller recovered %v; want the panic of compute", r)
+	}
+	withTimeout(t, func() { <-done })
+	if n := calls.Load(); n != 1 {
+		t.Errorf("after the panic, compute ran %d times; want 1", n)
+	}
+	if n := stored.Load(); n != 1 {
+		t.Errorf("after the panic, %d waiters stored; want 1", n)
+	}
+	for g, v := range results {
+		if v != 42 {
+			t.Errorf("waiter %d got %d; want 42", g, v)
+		}
+	}
+	if n := m.Len(); n != 1 {
+		t.Errorf("Len() = %d; want 1", n)
+	}
+}
+
+// TestLoadOrComputePanicAlone checks that after a panic with nobody
+// waiting, the key is absent and can be computed again.
+func TestLoadOrComputePanicAlone(t *testing.T) {
+	var m syncmap.Map[int, int]
+	mustPanic(t, "LoadOrCompute with a panicking compute", func() {
+		m.LoadOrCompute(1, func() int { panic("boom") })
+	})
+	if _, ok := m.Load(1); ok {
+		t.Error("Load(1) after a panicking compute found the key")
+	}
+	withTimeout(t, func() {
+		if v, loaded := m.LoadOrCompute(1, func() int { return 5 }); v != 5 || loaded {
+			t.Errorf("LoadOrCompute(1) after the panic = %d, %v; want 5, false", v, loaded)
+		}
+	})
 }
 
 // TestScenarios runs the concurrent scenarios against every implementation.
@@ -571,6 +880,47 @@ func testScenarios(t *testing.T, newMap func() mapInterface[int, int]) {
 	t.Run("RangeDuringChurn", func(t *testing.T) { testRangeDuringChurn(t, newMap()) })
 	t.Run("RangeNestedCalls", func(t *testing.T) { testRangeNestedCalls(t, newMap()) })
 	t.Run("RangePanic", func(t *testing.T) { testRangePanic(t, newMap()) })
+	t.Run("LenAfterChurn", func(t *testing.T) { testLenAfterChurn(t, newMap()) })
+}
+
+// testLenAfterChurn races every operation that adds or deletes keys on a
+// few shared keys, with one Clear in the middle of each round: once the
+// round's calls are done, Len must count exactly the keys present. Calls
+// that race with Clear are the ones that could leave a count behind.
+func testLenAfterChurn(t *testing.T, m mapInterface[int, int]) {
+	const keys, ops = 16, 200
+	g := goroutines()
+	for round := range rounds(300) {
+		runGoroutines(t, g, func(g int) {
+			rng := rand.New(rand.NewSource(int64(round*1000 + g)))
+			for i := range ops {
+				if g == 0 && i == ops/2 {
+					m.Clear()
+				}
+				k := rng.Intn(keys)
+				switch rng.Intn(7) {
+				case 0:
+					m.Store(k, i)
+				case 1:
+					m.LoadOrStore(k, i)
+				case 2:
+					m.Swap(k, i)
+				case 3:
+					m.Delete(k)
+				case 4:
+					m.LoadAndDelete(k)
+				case 5:
+					v, _ := m.Load(k)
+					m.CompareAndDelete(k, v)
+				case 6:
+					m.LoadOrCompute(k, func() int { return i })
+				}
+			}
+		})
+		if n, want := m.Len(), len(contents(m)); n != want {
+			t.Fatalf("round %d: Len() = %d after churn; want %d", round, n, want)
+		}
+	}
 }
 
 func goroutines() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
