@@ -208,13 +208,16 @@ func makeKeys[K comparable](n int, id func(j int) int) []K {
 }
 
 func writeKey(sb *strings.Builder, id int) {
-	if id < 0 || id >= 1e12 {
-		panic("writeKey: key number out of range")
+	if id < 0 {
+		panic("writeKey: negative key number")
 	}
 	k := [keyWidth]byte{'k', 'e', 'y', ':'}
 	for p := keyWidth - 1; p >= 4; p-- {
 		k[p] = byte('0' + id%10)
 		id /= 10
+	}
+	if id != 0 {
+		panic("writeKey: key number too large for keyWidth")
 	}
 	sb.Write(k[:])
 }
