@@ -36,9 +36,6 @@ type entry[V any] struct {
 	//   - expunged -> nil happens only with mu held, immediately followed by
 	//     putting the entry back into the dirty map. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.
-	//   - any state -> expunged happens with mu held when Clear drops the
-	//     entry from both maps. Calls that still hold the entry then find it
-	//     expunged, take mu, and no longer find it in either map.
 	p unsafe.Pointer
 
 	// first is the value the entry was created with. p starts out pointing
@@ -194,12 +191,6 @@ func (e *entry[V]) tryExpungeLocked() (isExpunged bool) {
 		p = atomic.LoadPointer(&e.p)
 	}
 	return p == expunged
-}
-
-// dropLocked expunges the entry for good, because Clear is removing it from
-// both maps, and reports whether it held a value.
-func (e *entry[V]) dropLocked() (wasPresent bool) {
-	return present(atomic.SwapPointer(&e.p, expunged))
 }
 
 // unexpungeLocked moves an expunged entry back to deleted and reports whether

@@ -65,17 +65,27 @@ type Map[K comparable, V any] struct {
 	// running; the channel is closed when it returns. Guarded by mu; nil
 	// until the first LoadOrCompute that computes.
 	computing map[K]chan struct{}
-
-	// count counts the keys present, for Len. It is allocated with mu held
-	// before the first entry is made, and is always safe to load; every
-	// change of an entry between present and absent updates it.
-	count atomic.Pointer[counter]
 }
 
 // readOnly is a read map: published through Map.read, never written after.
 type readOnly[K comparable, V any] struct {
 	m       map[K]*entry[V]
 	amended bool // dirty holds keys that m lacks; dirty != nil
+
+	// count counts the keys present, for Len. Every read map from the first
+	// new key to the next Clear shares one counter; Clear starts the next
+	// with a new one, so that calls still working on entries of the cleared
+	// map count on the old counter, which nobody reads any more. Not nil if
+	// amended.
+	count *counter
+}
+
+// counted records that e, found through r or in dirty while r is the
+// current read map, changed from absent to present (delta 1) or back
+// (delta -1). The stripe follows from e's address: the changes of one key
+// always go to the same stripe, those of many keys spread over all.
+func (r readOnly[K, V]) counted(e *entry[V], delta int64) {
+	r.count.add(uintptr(unsafe.Pointer(e)), delta)
 }
 
 // loadReadOnly returns the current read map.
@@ -134,7 +144,7 @@ func (m *Map[K, V]) missLocked() {
 // promoteLocked makes the dirty map the read map. The read map is then
 // complete, and the next new key will build a new dirty map.
 func (m *Map[K, V]) promoteLocked() {
-	m.read.Store(&readOnly[K, V]{m: m.dirty})
+	m.read.Store(&readOnly[K, V]{m: m.dirty, count: m.loadReadOnly().count})
 	m.dirty = nil
 	m.misses = 0
 }
@@ -150,7 +160,10 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
 		if p, ok := e.trySwap(value); ok {
-			return m.swapped(e, p)
+			if p == nil {
+				read.counted(e, 1)
+			}
+			return valueAt[V](p)
 		}
 	}
 	return m.swapSlow(key, value)
@@ -160,19 +173,14 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e := m.storableEntryLocked(key); e != nil {
-		return m.swapped(e, e.swapLocked(value))
+		p := e.swapLocked(value)
+		if p == nil {
+			m.loadReadOnly().counted(e, 1)
+		}
+		return valueAt[V](p)
 	}
 	m.storeNewLocked(key, value)
 	return previous, false
-}
-
-// swapped counts a key that a swap revived, and returns the value it
-// replaced.
-func (m *Map[K, V]) swapped(e *entry[V], previous unsafe.Pointer) (V, bool) {
-	if previous == nil {
-		m.countChange(e, 1)
-	}
-	return valueAt[V](previous)
 }
 
 // LoadOrStore returns the existing value for the key if present. Otherwise,
@@ -183,7 +191,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
 			if !loaded {
-				m.countChange(e, 1)
+				read.counted(e, 1)
 			}
 			return actual, loaded
 		}
@@ -201,7 +209,7 @@ func (m *Map[K, V]) loadOrStoreLocked(key K, value V) (actual V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		actual, loaded, _ = e.tryLoadOrStore(value)
 		if !loaded {
-			m.countChange(e, 1)
+			m.loadReadOnly().counted(e, 1)
 		}
 		return actual, loaded
 	}
@@ -231,16 +239,18 @@ func (m *Map[K, V]) storableEntryLocked(key K) *entry[V] {
 
 // storeNewLocked adds a key that neither map has.
 func (m *Map[K, V]) storeNewLocked(key K, value V) {
-	if read := m.loadReadOnly(); !read.amended {
+	read := m.loadReadOnly()
+	if !read.amended {
 		m.dirty = buildDirtyLocked(read.m)
-		m.read.Store(&readOnly[K, V]{m: read.m, amended: true})
-	}
-	if m.count.Load() == nil {
-		m.count.Store(newCounter())
+		if read.count == nil { // a new or cleared map
+			read.count = newCounter()
+		}
+		read.amended = true
+		m.read.Store(&read)
 	}
 	e := newEntry(value)
 	m.dirty[key] = e
-	m.countChange(e, 1)
+	read.counted(e, 1)
 }
 
 // buildDirtyLocked returns a dirty map holding the live entries of the read
@@ -260,20 +270,16 @@ func buildDirtyLocked[K comparable, V any](read map[K]*entry[V]) map[K]*entry[V]
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
-		return m.deleteEntry(e)
+		value, loaded = e.delete()
+		if loaded {
+			read.counted(e, -1)
+		}
+		return value, loaded
 	}
 	if !read.amended {
 		return value, false
 	}
 	return m.loadAndDeleteSlow(key)
-}
-
-func (m *Map[K, V]) deleteEntry(e *entry[V]) (value V, loaded bool) {
-	value, loaded = e.delete()
-	if loaded {
-		m.countChange(e, -1)
-	}
-	return value, loaded
 }
 
 func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
@@ -292,7 +298,11 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	if !ok {
 		return value, false
 	}
-	return m.deleteEntry(e)
+	value, loaded = e.delete()
+	if loaded {
+		m.loadReadOnly().counted(e, -1)
+	}
+	return value, loaded
 }
 
 // Delete deletes the value for a key.
@@ -337,7 +347,11 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	mustBeComparable[V]("CompareAndDelete")
 	read := m.loadReadOnly()
 	if e, ok := read.m[key]; ok {
-		return m.compareAndDeleteEntry(e, old)
+		deleted = e.compareAndDelete(old)
+		if deleted {
+			read.counted(e, -1)
+		}
+		return deleted
 	}
 	if !read.amended {
 		return false
@@ -349,17 +363,13 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.lookupLocked(key); ok {
-		return m.compareAndDeleteEntry(e, old)
+		deleted = e.compareAndDelete(old)
+		if deleted {
+			m.loadReadOnly().counted(e, -1)
+		}
+		return deleted
 	}
 	return false
-}
-
-func (m *Map[K, V]) compareAndDeleteEntry(e *entry[V], old V) (deleted bool) {
-	deleted = e.compareAndDelete(old)
-	if deleted {
-		m.countChange(e, -1)
-	}
-	return deleted
 }
 
 // Range calls f sequentially for each key and value present in the map. If f
@@ -405,8 +415,8 @@ func (m *Map[K, V]) promote() readOnly[K, V] {
 
 // Clear deletes all the entries, resulting in an empty Map.
 //
-// Clear is O(n) in the number of keys: it marks each entry deleted, so that
-// a call racing with Clear either completes before it or sees the empty map.
+// A call that races with Clear takes effect either before it, and is
+// cleared, or after it.
 func (m *Map[K, V]) Clear() {
 	read := m.loadReadOnly()
 	if len(read.m) == 0 && !read.amended {
@@ -414,28 +424,9 @@ func (m *Map[K, V]) Clear() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	// Every entry that is not expunged already is in dirty, if dirty
-	// exists, and otherwise in the read map.
-	entries := m.dirty
-	if entries == nil {
-		// The read map may have been replaced while we waited for mu.
-		entries = m.loadReadOnly().m
-	}
-	for _, e := range entries {
-		if e.dropLocked() {
-			m.countChange(e, -1)
-		}
-	}
 	m.read.Store(nil)
 	m.dirty = nil
 	m.misses = 0
-}
-
-// countChange records that e's key became present (delta 1) or absent
-// (delta -1). The stripe follows from e's address: the changes of one key
-// always go to the same stripe, those of many keys spread over all of them.
-func (m *Map[K, V]) countChange(e *entry[V], delta int64) {
-	m.count.Load().add(uintptr(unsafe.Pointer(e)), delta)
 }
 
 // Len returns the number of keys in the map. It takes O(1) time and no lock.
@@ -445,7 +436,7 @@ func (m *Map[K, V]) countChange(e *entry[V], delta int64) {
 // any moment of its call by at most the number of those calls that overlap
 // it; it never returns less than zero.
 func (m *Map[K, V]) Len() int {
-	return m.count.Load().sum()
+	return m.loadReadOnly().count.sum()
 }
 
 // All returns an iterator over the keys and values in the map, with the
