@@ -61,9 +61,10 @@ type Map[K comparable, V any] struct {
 	// dirty, the cost of building dirty is paid for, and dirty is promoted.
 	misses int
 
-	// computing holds a channel for each key whose LoadOrCompute callback is
-	// running; the channel is closed when it returns. Guarded by mu; nil
-	// until the first LoadOrCompute that computes.
+	// computing has a key for each LoadOrCompute callback that is running.
+	// Its channel is made by the first caller that waits for it, and closed
+	// when the callback returns or panics. Guarded by mu; nil until the
+	// first LoadOrCompute that computes.
 	computing map[K]chan struct{}
 }
 
@@ -245,8 +246,9 @@ func (m *Map[K, V]) storeNewLocked(key K, value V) {
 		if read.count == nil { // a new or cleared map
 			read.count = newCounter()
 		}
-		read.amended = true
-		m.read.Store(&read)
+		// A new readOnly, not &read: taking read's address would move it
+		// to the heap on every call, a second allocation per new key.
+		m.read.Store(&readOnly[K, V]{m: read.m, amended: true, count: read.count})
 	}
 	e := newEntry(value)
 	m.dirty[key] = e
@@ -504,13 +506,16 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded
 		}
 		done, running := m.computing[key]
 		if !running {
-			done = make(chan struct{})
 			if m.computing == nil {
 				m.computing = make(map[K]chan struct{})
 			}
-			m.computing[key] = done
+			m.computing[key] = nil // running, and nobody waiting yet
 			m.mu.Unlock()
-			return m.compute(key, done, compute)
+			return m.compute(key, compute)
+		}
+		if done == nil {
+			done = make(chan struct{})
+			m.computing[key] = done
 		}
 		m.mu.Unlock()
 		// The value is stored by the time done is closed, unless compute
@@ -521,13 +526,12 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded
 
 // compute runs the callback for a key reserved for this caller in
 // m.computing, stores its result, and releases the key.
-func (m *Map[K, V]) compute(key K, done chan struct{}, compute func() V) (actual V, loaded bool) {
-	defer close(done) // last, once the key is stored or released
+func (m *Map[K, V]) compute(key K, compute func() V) (actual V, loaded bool) {
 	returned := false
 	defer func() {
 		if !returned { // compute panicked: release the key and let the panic go on
 			m.mu.Lock()
-			delete(m.computing, key)
+			m.releaseLocked(key)
 			m.mu.Unlock()
 		}
 	}()
@@ -536,8 +540,18 @@ func (m *Map[K, V]) compute(key K, done chan struct{}, compute func() V) (actual
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.computing, key)
+	m.releaseLocked(key)
 	return m.loadOrStoreLocked(key, value)
+}
+
+// releaseLocked ends the computation for key and wakes the callers waiting
+// for it. They need mu to look at the map again, so they see what the
+// caller stores before releasing mu.
+func (m *Map[K, V]) releaseLocked(key K) {
+	if done := m.computing[key]; done != nil {
+		close(done)
+	}
+	delete(m.computing, key)
 }
 
 // mustBeComparable panics, naming the method, if V is not comparable.

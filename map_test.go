@@ -583,6 +583,34 @@ func TestReadPathsDoNotAllocate(t *testing.T) {
 
 func computeNothing() int { panic("compute called for a present key") }
 
+// TestWritesAllocateOnce checks that a new key costs one allocation (its
+// entry, which holds its first value), and that replacing the value of a
+// present key costs at most one (the new value). AllocsPerRun truncates its
+// average, so the map's own occasional growth does not count.
+func TestWritesAllocateOnce(t *testing.T) {
+	var m syncmap.Map[int, int]
+	m.Store(-1, 0)
+	next := 0
+	for _, tc := range []struct {
+		name string
+		f    func()
+		want float64
+	}{
+		{"Store of a new key", func() { next++; m.Store(next, next) }, 1},
+		{"LoadOrStore of a new key", func() { next++; m.LoadOrStore(next, next) }, 1},
+		{"LoadOrCompute of a new key", func() { next++; m.LoadOrCompute(next, computeZero) }, 1},
+		{"Store of a present key", func() { m.Store(-1, next) }, 1},
+		{"Swap of a present key", func() { m.Swap(-1, next) }, 1},
+		{"CompareAndSwap of a present key", func() { v, _ := m.Load(-1); m.CompareAndSwap(-1, v, v+1) }, 1},
+	} {
+		if n := testing.AllocsPerRun(1000, tc.f); n > tc.want {
+			t.Errorf("%s: %v allocations per call; want at most %v", tc.name, n, tc.want)
+		}
+	}
+}
+
+func computeZero() int { return 0 }
+
 func TestIteratorsAllocateOnlyTheirClosure(t *testing.T) {
 	var m syncmap.Map[int, int]
 	for i := range 100 {
