@@ -45,7 +45,7 @@ type Map[K comparable, V any] struct {
 	// may only be revived with mu held, because it is missing from dirty.
 	read atomic.Pointer[readOnly[K, V]]
 
-	mu sync.Mutex // protects dirty and misses, and serializes stores to read
+	mu sync.Mutex // protects dirty, misses and computing, and serializes stores to read
 
 	// dirty holds every key in the map, when it is not nil: the read map's
 	// entries that are not expunged, plus the keys stored since dirty was
@@ -76,8 +76,8 @@ type readOnly[K comparable, V any] struct {
 	// count counts the keys present, for Len. Every read map from the first
 	// new key to the next Clear shares one counter; Clear starts the next
 	// with a new one, so that calls still working on entries of the cleared
-	// map count on the old counter, which nobody reads any more. Not nil if
-	// amended.
+	// map count on the old counter, which nobody reads any more. Nil only
+	// in the read map of a new or cleared Map, which has no entries.
 	count *counter
 }
 

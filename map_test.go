@@ -549,12 +549,18 @@ func TestDeletedKeysAreCollected(t *testing.T) {
 	}
 }
 
-func TestReadPathsDoNotAllocate(t *testing.T) {
-	var m syncmap.Map[int, int]
-	for i := range 100 {
+// promotedMap returns a map of n keys, all in its read map.
+func promotedMap(n int) *syncmap.Map[int, int] {
+	m := new(syncmap.Map[int, int])
+	for i := range n {
 		m.Store(i, i)
 	}
 	m.Range(func(int, int) bool { return true }) // promote
+	return m
+}
+
+func TestReadPathsDoNotAllocate(t *testing.T) {
+	m := promotedMap(100)
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -612,11 +618,7 @@ func TestWritesAllocateOnce(t *testing.T) {
 func computeZero() int { return 0 }
 
 func TestIteratorsAllocateOnlyTheirClosure(t *testing.T) {
-	var m syncmap.Map[int, int]
-	for i := range 100 {
-		m.Store(i, i)
-	}
-	m.Range(func(int, int) bool { return true }) // promote
+	m := promotedMap(100)
 	for _, tc := range []struct {
 		name string
 		f    func()
