@@ -879,13 +879,9 @@ func (m *syncMap[K, V]) Len() int {
 	return n
 }
 
-// LoadOrCompute is what sync.Map's users write instead: a Load, and on a
-// miss a LoadOrStore of the computed value, which may compute more than once.
+// LoadOrCompute is what sync.Map's users write instead.
 func (m *syncMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
-	if v, ok := m.Load(key); ok {
-		return v, true
-	}
-	return m.LoadOrStore(key, compute())
+	return loadThenStore(m, key, compute)
 }
 
 func (m *syncMap[K, V]) All() iter.Seq2[K, V] { return all(m.Range) }

@@ -152,10 +152,19 @@ func (m *RWMutexMap[K, V]) Len() int {
 	return len(m.m)
 }
 
-// LoadOrCompute calls compute without the lock, so that compute may use the
-// map, but unlike Map's it may run compute for one key on several
-// goroutines at once: it is a reference for results, not for exclusion.
 func (m *RWMutexMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
+	return loadThenStore(m, key, compute)
+}
+
+// loadThenStore is LoadOrCompute built from Load and LoadOrStore, as users of
+// a map without it write it. compute runs without any lock, so that it may
+// use the map, but unlike Map's, it may run for one key on several
+// goroutines at once: the reference maps use it as a reference for results,
+// not for exclusion.
+func loadThenStore[K comparable, V any](m interface {
+	Load(K) (V, bool)
+	LoadOrStore(K, V) (V, bool)
+}, key K, compute func() V) (actual V, loaded bool) {
 	if v, ok := m.Load(key); ok {
 		return v, true
 	}
@@ -317,12 +326,8 @@ func (m *DeepCopyMap[K, V]) Clear() {
 
 func (m *DeepCopyMap[K, V]) Len() int { return len(m.snapshot()) }
 
-// LoadOrCompute is a reference for results only, as RWMutexMap's is.
 func (m *DeepCopyMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
-	if v, ok := m.Load(key); ok {
-		return v, true
-	}
-	return m.LoadOrStore(key, compute())
+	return loadThenStore(m, key, compute)
 }
 
 func (m *DeepCopyMap[K, V]) All() iter.Seq2[K, V] { return all(m.Range) }
