@@ -570,11 +570,11 @@ const cacheLineSize = 128
 // A counter is an int striped over cache lines, so that writers on
 // different cores seldom contend for one line. The nil counter is zero.
 type counter struct {
-	stripes []stripe // a power of two of them
+	stripes []stripe // a power of two of them; the slice is never changed
 }
 
 type stripe struct {
-	n atomic.Int64
+	n atomic.Int64 // read and written only atomically, by any goroutine
 	_ [cacheLineSize - 8]byte
 }
 
