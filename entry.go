@@ -36,6 +36,10 @@ type entry[V any] struct {
 	//   - expunged -> nil happens only with mu held, immediately followed by
 	//     putting the entry back into the dirty map. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.
+	//
+	// Clear drops both maps whole. A call that found an entry before Clear
+	// may still change it afterwards; the entry is in neither map, so the
+	// call takes effect before Clear, and is cleared with it.
 	p unsafe.Pointer
 
 	// first is the value the entry was created with. p starts out pointing
