@@ -81,12 +81,14 @@ type readOnly[K comparable, V any] struct {
 	count *counter
 }
 
-// counted records that e, found through r or in dirty while r is the
-// current read map, changed from absent to present (delta 1) or back
-// (delta -1). The stripe follows from e's address: the changes of one key
-// always go to the same stripe, those of many keys spread over all.
-func (r readOnly[K, V]) counted(e *entry[V], delta int64) {
-	r.count.add(uintptr(unsafe.Pointer(e)), delta)
+// withCounter is the first amended read map of a Map, or of a Map since
+// Clear, together with the counter of all the read maps that follow until
+// the next Clear. Allocating them as one keeps Clear followed by a new key
+// at the allocations it would cost without Len. The read map it holds is
+// empty, so keeping it alive for the sake of the counter costs nothing.
+type withCounter[K comparable, V any] struct {
+	read  readOnly[K, V]
+	count counter
 }
 
 // loadReadOnly returns the current read map.
@@ -162,7 +164,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		if p, ok := e.trySwap(value); ok {
 			if p == nil {
-				read.counted(e, 1)
+				read.count.add(1)
 			}
 			return valueAt[V](p)
 		}
@@ -176,7 +178,7 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		p := e.swapLocked(value)
 		if p == nil {
-			m.loadReadOnly().counted(e, 1)
+			m.loadReadOnly().count.addLocked(1)
 		}
 		return valueAt[V](p)
 	}
@@ -192,7 +194,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
 			if !loaded {
-				read.counted(e, 1)
+				read.count.add(1)
 			}
 			return actual, loaded
 		}
@@ -210,7 +212,7 @@ func (m *Map[K, V]) loadOrStoreLocked(key K, value V) (actual V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		actual, loaded, _ = e.tryLoadOrStore(value)
 		if !loaded {
-			m.loadReadOnly().counted(e, 1)
+			m.loadReadOnly().count.addLocked(1)
 		}
 		return actual, loaded
 	}
@@ -243,16 +245,23 @@ func (m *Map[K, V]) storeNewLocked(key K, value V) {
 	read := m.loadReadOnly()
 	if !read.amended {
 		m.dirty = buildDirtyLocked(read.m)
-		if read.count == nil { // a new or cleared map
-			read.count = newCounter()
-		}
-		// A new readOnly, not &read: taking read's address would move it
-		// to the heap on every call, a second allocation per new key.
-		m.read.Store(&readOnly[K, V]{m: read.m, amended: true, count: read.count})
+		m.read.Store(read.amendedLocked())
 	}
-	e := newEntry(value)
-	m.dirty[key] = e
-	read.counted(e, 1)
+	m.dirty[key] = newEntry(value)
+	m.loadReadOnly().count.addLocked(1)
+}
+
+// amendedLocked returns a copy of r marked amended, for a dirty map just
+// built. A new or cleared Map gets its counter here.
+func (r readOnly[K, V]) amendedLocked() *readOnly[K, V] {
+	if r.count == nil {
+		first := &withCounter[K, V]{read: readOnly[K, V]{m: r.m, amended: true}}
+		first.read.count = &first.count
+		return &first.read
+	}
+	// A new readOnly, not &r: taking r's address would move it to the heap
+	// on every call, a second allocation per new key.
+	return &readOnly[K, V]{m: r.m, amended: true, count: r.count}
 }
 
 // buildDirtyLocked returns a dirty map holding the live entries of the read
@@ -274,7 +283,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		value, loaded = e.delete()
 		if loaded {
-			read.counted(e, -1)
+			read.count.add(-1)
 		}
 		return value, loaded
 	}
@@ -302,7 +311,7 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	}
 	value, loaded = e.delete()
 	if loaded {
-		m.loadReadOnly().counted(e, -1)
+		m.loadReadOnly().count.addLocked(-1)
 	}
 	return value, loaded
 }
@@ -351,7 +360,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	if e, ok := read.m[key]; ok {
 		deleted = e.compareAndDelete(old)
 		if deleted {
-			read.counted(e, -1)
+			read.count.add(-1)
 		}
 		return deleted
 	}
@@ -367,7 +376,7 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	if e, ok := m.lookupLocked(key); ok {
 		deleted = e.compareAndDelete(old)
 		if deleted {
-			m.loadReadOnly().counted(e, -1)
+			m.loadReadOnly().count.addLocked(-1)
 		}
 		return deleted
 	}
@@ -567,10 +576,22 @@ func mustBeComparable[V any](method string) {
 // architecture: 64 bytes on most, 128 on ppc64le and some arm64 cores.
 const cacheLineSize = 128
 
-// A counter is an int striped over cache lines, so that writers on
-// different cores seldom contend for one line. The nil counter is zero.
+// A counter counts the keys present in one generation of a Map. A change
+// made with mu held, when a key is added to the dirty map or found through
+// it, goes to a plain count that needs no atomic read-modify-write. A change
+// made without mu, when a key of the read map is deleted or stored again,
+// goes to one of a set of stripes on separate cache lines, chosen by the
+// calling goroutine, so that goroutines on different cores seldom share a
+// line. The nil counter is zero.
 type counter struct {
-	stripes []stripe // a power of two of them; the slice is never changed
+	// locked is written only with mu held, by a load and a store, and read
+	// by anyone.
+	locked atomic.Int64
+
+	// stripes is nil until the first change made without mu: a cache that
+	// is never deleted from never needs them. Set once, by any goroutine;
+	// the slice holds a power of two of stripes and is never changed.
+	stripes atomic.Pointer[[]stripe]
 }
 
 type stripe struct {
@@ -578,27 +599,55 @@ type stripe struct {
 	_ [cacheLineSize - 8]byte
 }
 
-func newCounter() *counter {
-	n := 1
-	for n < runtime.GOMAXPROCS(0) && n < 64 {
-		n *= 2
-	}
-	return &counter{stripes: make([]stripe, n)}
+// addLocked adds delta to the count. mu must be held.
+func (c *counter) addLocked(delta int64) {
+	c.locked.Store(c.locked.Load() + delta)
 }
 
-// add adds delta on the stripe that hint selects.
-func (c *counter) add(hint uintptr, delta int64) {
-	h := uint64(hint) * 0x9e3779b97f4a7c15 // Fibonacci hashing
-	c.stripes[h>>32&uint64(len(c.stripes)-1)].n.Add(delta)
+// add adds delta to the count without mu, on the calling goroutine's stripe.
+func (c *counter) add(delta int64) {
+	p := c.stripes.Load()
+	if p == nil {
+		p = c.makeStripes()
+	}
+	s := *p
+	s[stripeHint()&uint64(len(s)-1)].n.Add(delta)
+}
+
+// makeStripes returns the stripes, making them if no other goroutine has.
+// Four per P make it unlikely that two goroutines running at once choose
+// the same one.
+func (c *counter) makeStripes() *[]stripe {
+	n := 1
+	for n < 4*runtime.GOMAXPROCS(0) && n < 64 {
+		n *= 2
+	}
+	s := make([]stripe, n)
+	if c.stripes.CompareAndSwap(nil, &s) {
+		return &s
+	}
+	return c.stripes.Load()
+}
+
+// stripeHint returns a number that is the same for the calls of one
+// goroutine and, as a rule, differs from one goroutine to the next: a hash
+// of an address on the calling goroutine's stack. Unlike a hash of the key,
+// it keeps a goroutine that changes many keys on one stripe, so that the
+// stripe's cache line stays in its core's cache.
+func stripeHint() uint64 {
+	var onStack byte
+	return uint64(uintptr(unsafe.Pointer(&onStack))) * 0x9e3779b97f4a7c15 >> 32 // Fibonacci hashing
 }
 
 func (c *counter) sum() int {
 	if c == nil {
 		return 0
 	}
-	var n int64
-	for i := range c.stripes {
-		n += c.stripes[i].n.Load()
+	n := c.locked.Load()
+	if p := c.stripes.Load(); p != nil {
+		for i := range *p {
+			n += (*p)[i].n.Load()
+		}
 	}
 	return int(max(n, 0))
 }
