@@ -22,7 +22,9 @@
 // keys, when the map must be read consistently as a whole, or when the values
 // of several keys must change together. Map serializes the first store of
 // each new key on one mutex, and after the read map is replaced, the next new
-// key copies the whole read map (O(n) under the mutex).
+// key starts copying the whole read map into a new dirty map: O(n) work in
+// all, which the calls that take the mutex share, a few hundred entries
+// each, so that no single call stalls on a large map.
 //
 // # Migrating from sync.Map
 //

@@ -5,12 +5,15 @@ package syncmap_test
 
 import (
 	"iter"
+	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gosyncmap/syncmap"
 )
@@ -823,6 +826,11 @@ func mapHeap(newMap func() mapInterface[int, int], size int) (steady, grown int6
 	m.Range(func(int, int) bool { return true })
 	steady = heapAfterGC() - base
 	m.Store(size, size)
+	// Missing keys take mu, and with it the steps that finish a dirty map
+	// built in steps, without adding up to a promotion.
+	for k := range size / 128 {
+		m.Load(-1 - k)
+	}
 	grown = heapAfterGC() - base
 	runtime.KeepAlive(m)
 	return steady, grown
@@ -943,3 +951,95 @@ func (*plainMap[K, V]) CompareAndDelete(K, V) bool  { panic(errPlainWrite) }
 func (*plainMap[K, V]) Clear()                      { panic(errPlainWrite) }
 
 const errPlainWrite = "plainMap: a write during the benchmark"
+
+// Latency of single calls on a large map that keeps growing.
+
+const (
+	latencyKeys      = 1 << 20
+	latencyPromotion = 10000 // new keys between promotions
+)
+
+// BenchmarkStoreLatency times single calls that store new keys into a map
+// of 1<<20 keys that is promoted every 10,000 new keys, so that the next
+// new key needs a new dirty map. It reports the median, the 99.9th
+// percentile and the largest of the calls' durations. impl=syncmap-oneshot
+// is syncmap with each dirty map built by one call, as in the classic
+// design. With readers=concurrent, GOMAXPROCS-1 goroutines Load present
+// keys meanwhile. Each map is filled once, and kept from one round of b.N
+// to the next. -benchtime 10000x times exactly one promotion's worth.
+func BenchmarkStoreLatency(b *testing.B) {
+	impls := []benchImpl[int]{
+		{"syncmap", func() mapInterface[int, int] { return new(syncmap.Map[int, int]) }},
+		{"syncmap-oneshot", func() mapInterface[int, int] { return new(syncmap.Map[int, int]) }},
+		{"sync.Map", func() mapInterface[int, int] { return new(syncMap[int, int]) }},
+		{"RWMutexMap", func() mapInterface[int, int] { return new(RWMutexMap[int, int]) }},
+	}
+	for _, readers := range []string{"none", "concurrent"} {
+		b.Run("readers="+readers, func(b *testing.B) {
+			if readers == "concurrent" && runtime.GOMAXPROCS(0) < 2 {
+				b.Skip("the readers need a P of their own, or the scheduler's time slices swamp the calls")
+			}
+			for _, impl := range impls {
+				var m mapInterface[int, int]
+				next := latencyKeys
+				b.Run("impl="+impl.name, func(b *testing.B) {
+					if impl.name == "syncmap-oneshot" {
+						defer syncmap.SetBuild(math.MaxInt, math.MaxInt)()
+					}
+					if m == nil {
+						m = impl.new()
+						for k := range latencyKeys {
+							m.Store(k, k)
+						}
+					}
+					stop := startReaders(m, readers == "concurrent")
+					defer stop()
+					times := make([]time.Duration, b.N)
+					b.ResetTimer()
+					for i := range b.N {
+						if i%latencyPromotion == 0 {
+							b.StopTimer()
+							m.Range(func(int, int) bool { return false }) // promotes syncmap
+							b.StartTimer()
+						}
+						start := time.Now()
+						m.Store(next, next)
+						times[i] = time.Since(start)
+						next++
+					}
+					b.StopTimer()
+					slices.Sort(times)
+					b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "p50-ns")
+					b.ReportMetric(float64(times[len(times)*999/1000].Nanoseconds()), "p99.9-ns")
+					b.ReportMetric(float64(times[len(times)-1].Nanoseconds()), "max-ns")
+				})
+			}
+		})
+	}
+}
+
+// startReaders starts GOMAXPROCS-1 goroutines that Load present keys of m
+// until stop is called; none if run is false.
+func startReaders(m mapInterface[int, int], run bool) (stop func()) {
+	if !run {
+		return func() {}
+	}
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	for g := range runtime.GOMAXPROCS(0) - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 0))
+			for !done.Load() {
+				for range 64 {
+					m.Load(r.IntN(latencyKeys))
+				}
+			}
+		}()
+	}
+	return func() {
+		done.Store(true)
+		wg.Wait()
+	}
+}

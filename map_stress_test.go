@@ -135,21 +135,29 @@ func decodeFuzzCalls(data []byte) []mapCall {
 // up.
 //
 // The seed corpus in testdata/fuzz/FuzzMap reaches promotion, expunging,
-// reviving an expunged key through each storing method, and Clear.
+// reviving an expunged key through each storing method, and Clear. Each
+// input runs twice: with the dirty map built at once, and one entry per
+// call, so that the calls meet builds in every state.
 func FuzzMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := decodeFuzzCalls(data)
-		got, gotContents := applyCalls(new(syncmap.Map[int, int]), calls)
 		want, wantContents := applyCalls(new(RWMutexMap[int, int]), calls)
-		for i, c := range calls {
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Fatalf("after %s:\n%s = %s, then Len() = %d; want %s, then %d", formatCalls(calls[:i]),
-					formatCall(c), formatResult(c.op, got[i]), got[i].len, formatResult(c.op, want[i]), want[i].len)
+		check := func(build string) {
+			got, gotContents := applyCalls(new(syncmap.Map[int, int]), calls)
+			for i, c := range calls {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", build, formatCalls(calls[:i]),
+						formatCall(c), formatResult(c.op, got[i]), got[i].len, formatResult(c.op, want[i]), want[i].len)
+				}
+			}
+			if !reflect.DeepEqual(gotContents, wantContents) {
+				t.Fatalf("%s, after %s:\ncontents = %v; want %v", build, formatCalls(calls), gotContents, wantContents)
 			}
 		}
-		if !reflect.DeepEqual(gotContents, wantContents) {
-			t.Fatalf("after %s:\ncontents = %v; want %v", formatCalls(calls), gotContents, wantContents)
-		}
+		check("dirty maps built at once")
+		restore := syncmap.SetBuild(1, 1)
+		defer restore()
+		check("dirty maps built one entry per call")
 	})
 }
 
@@ -190,6 +198,10 @@ const (
 	// linFiller is a key outside the histories, stored during set-up to
 	// build the dirty map.
 	linFiller = linKeys
+	// linPadding keys outside the histories, above linFiller, are in the
+	// read map too, so that a dirty map built in small steps is still being
+	// built when the history starts.
+	linPadding = 8
 )
 
 // linRegister is the model of one key: absent, or present with a value.
@@ -385,6 +397,9 @@ func linSetup(m mapInterface[int, int], rng *rand.Rand) (init [linKeys]linRegist
 		}
 	}
 	storeKeys(linRead, linDeleted, linExpunged)
+	for k := linFiller + 1; k <= linFiller+linPadding; k++ {
+		m.Store(k, 0)
+	}
 	m.Range(func(int, int) bool { return true }) // promote
 	deleteKeys(linExpunged)
 	if expunge {
@@ -485,15 +500,22 @@ func TestLinearizable(t *testing.T) {
 		name       string
 		procs      int // 0: leave GOMAXPROCS as it is
 		goroutines int
+		buildStep  int // 0: leave it as it is
 	}{
-		{"GOMAXPROCS=default", 0, 6},
+		{"GOMAXPROCS=default", 0, 6, 0},
 		// More threads than cores: the operating system then preempts
 		// threads in the middle of calls.
-		{"GOMAXPROCS=8", 8, 8},
+		{"GOMAXPROCS=8", 8, 8, 0},
+		// Dirty maps built one entry per call: the set-up leaves a build
+		// under way, which the calls take steps of.
+		{"buildStep=1", 0, 6, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tc.procs))
+			}
+			if tc.buildStep > 0 {
+				defer syncmap.SetBuild(tc.buildStep, tc.buildStep)()
 			}
 			calls, overlapping := 0, 0
 			for i := range histories {
@@ -703,7 +725,14 @@ func TestSoak(t *testing.T) {
 		if left <= 0 || t.Failed() {
 			break
 		}
+		// Every other round builds dirty maps a few entries per call, so
+		// that builds under way meet every kind of call.
+		restore := func() {}
+		if n%2 == 1 {
+			restore = syncmap.SetBuild(4, 4)
+		}
 		s.round(t, min(left, 250*time.Millisecond), seed+100*int64(n+1))
+		restore()
 		s.checkContents(t)
 	}
 	t.Logf("%d rounds, %d calls, %d increments", n, s.calls.Load(), s.increments)

@@ -206,6 +206,98 @@ func TestMatchesReference(t *testing.T) {
 			}
 		})
 	}
+	// With a step of one entry, every dirty map of two keys or more is
+	// built across calls, so the calls above meet builds in every state.
+	t.Run("buildStep=1", func(t *testing.T) {
+		defer syncmap.SetBuild(1, 1)()
+		got := func(calls []mapCall) ([]mapResult, [][2]int) {
+			return applyCalls(new(syncmap.Map[int, int]), calls)
+		}
+		want := func(calls []mapCall) ([]mapResult, [][2]int) {
+			return applyCalls(new(RWMutexMap[int, int]), calls)
+		}
+		if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// buildingMap returns a map whose dirty map is being built, in steps of
+// two entries, from a read map of keys [0, readKeys), every third of them
+// deleted, together with a reference map of the same contents. The new key
+// that started the build is -1. copied more calls have taken steps of the
+// build. The caller must have set the step to 2.
+func buildingMap(t *testing.T, copied int) (*syncmap.Map[int, int], *RWMutexMap[int, int]) {
+	t.Helper()
+	const readKeys = 40
+	m, ref := new(syncmap.Map[int, int]), new(RWMutexMap[int, int])
+	for _, m := range []mapInterface[int, int]{m, ref} {
+		for k := range readKeys {
+			m.Store(k, k)
+		}
+		m.Range(func(int, int) bool { return true }) // promote
+		for k := 0; k < readKeys; k += 3 {
+			m.Delete(k)
+		}
+		m.Store(-1, -1)
+		for range copied {
+			m.Load(-2) // a miss: takes mu, and with it a step
+		}
+	}
+	if !syncmap.Building(m) {
+		t.Fatalf("dirty map built after %d steps of 2 of %d entries", copied+1, readKeys)
+	}
+	return m, ref
+}
+
+// TestCallsDuringBuild makes each kind of call on each kind of key (copied
+// into the dirty map or not yet, deleted or present, new) while the dirty
+// map is being built, and checks its result, then the contents.
+func TestCallsDuringBuild(t *testing.T) {
+	defer syncmap.SetBuild(2, 2)()
+	for _, op := range mapOps {
+		for _, copied := range []int{0, 8, 16} {
+			for k := -3; k < 40; k += 2 {
+				m, ref := buildingMap(t, copied)
+				c := mapCall{op: op, k: k, v: k, new: k + 1}
+				if got, want := c.apply(m), c.apply(ref); !reflect.DeepEqual(got, want) {
+					t.Errorf("%d steps into the build, %v = %+v; want %+v", copied+1, c, got, want)
+				}
+				// A Store after it checks that the key was left storable.
+				m.Store(k, 100+k)
+				ref.Store(k, 100+k)
+				if got, want := contents(m), contents(ref); !reflect.DeepEqual(got, want) {
+					t.Errorf("%d steps into the build, after %v and Store(%d, %d), contents = %v; want %v",
+						copied+1, c, k, 100+k, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestBuildIsBounded checks that a call takes at most one step of a build,
+// and that the steps end the build.
+func TestBuildIsBounded(t *testing.T) {
+	const keys, step = 1000, 10
+	defer syncmap.SetBuild(step, step)()
+	m := promotedMap(keys)
+	m.Store(keys, keys) // starts the build, and takes its first step
+	calls := 1
+	for ; syncmap.Building(m); calls++ {
+		if calls > keys/step+1 {
+			t.Fatalf("still building after %d calls of %d-entry steps over %d entries", calls, step, keys)
+		}
+		m.Load(-1)
+	}
+	// Each call copies step entries, and a last one finds none left.
+	if calls < keys/step {
+		t.Errorf("built %d entries in %d calls; want steps of at most %d", keys, calls, step)
+	}
+	for k := range keys + 1 {
+		if v, ok := m.Load(k); !ok || v != k {
+			t.Fatalf("after the build, Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+		}
+	}
 }
 
 func TestZeroValue(t *testing.T) {
