@@ -52,8 +52,8 @@
 // # Memory
 //
 // A deleted key's entry stays in the read map until the map is next rebuilt:
-// the next new key after a deletion drops it from the copy it builds, and the
-// promotion of that copy releases it. The first value stored for a key lives
+// the copy of the read map that the next new key starts leaves it out, and
+// the promotion of that copy releases it. The first value stored for a key lives
 // in the key's entry, which saves one allocation per new key; if that value
 // is replaced, it is released together with the entry rather than at once.
 //

@@ -656,12 +656,11 @@ func mustBeComparable[V any](method string) {
 const cacheLineSize = 128
 
 // A counter counts the keys present in one generation of a Map. A change
-// made with mu held, when a key is added to the dirty map or found through
-// it, goes to a plain count that needs no atomic read-modify-write. A change
-// made without mu, when a key of the read map is deleted or stored again,
-// goes to one of a set of stripes on separate cache lines, chosen by the
-// calling goroutine, so that goroutines on different cores seldom share a
-// line. The nil counter is zero.
+// made with mu held goes to a plain count that needs no atomic
+// read-modify-write. A change made without mu, when a key found in the read
+// map is deleted or stored again, goes to one of a set of stripes on
+// separate cache lines, chosen by the calling goroutine, so that goroutines
+// on different cores seldom share a line. The nil counter is zero.
 type counter struct {
 	// locked is written only with mu held, by a load and a store, and read
 	// by anyone.
