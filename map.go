@@ -89,6 +89,18 @@ type readOnly[K comparable, V any] struct {
 	count *counter
 }
 
+// counted counts, without mu, that the key of e, found in r.m, appeared
+// (delta 1) or disappeared (delta -1).
+func (r readOnly[K, V]) counted(e *entry[V], delta int64) {
+	r.count.add(uintptr(unsafe.Pointer(e)), delta)
+}
+
+// countedLocked counts that the key of e appeared or disappeared, with mu
+// held and r the current read map.
+func (r readOnly[K, V]) countedLocked(e *entry[V], delta int64) {
+	r.count.addLocked(uintptr(unsafe.Pointer(e)), delta)
+}
+
 // withCounter is the first amended read map of a Map, or of a Map since
 // Clear, together with the counter of all the read maps that follow until
 // the next Clear. Allocating them as one keeps Clear followed by a new key
@@ -172,7 +184,9 @@ func (m *Map[K, V]) promoteLocked() {
 	if m.build != nil {
 		m.buildLocked(math.MaxInt)
 	}
-	m.read.Store(&readOnly[K, V]{m: m.dirty, count: m.loadReadOnly().count})
+	count := m.loadReadOnly().count
+	count.stripeLocked() // before any read map with entries is published
+	m.read.Store(&readOnly[K, V]{m: m.dirty, count: count})
 	m.dirty = nil
 	m.misses = 0
 }
@@ -189,7 +203,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		if p, ok := e.trySwap(value); ok {
 			if p == nil {
-				read.count.add(1)
+				read.counted(e, 1)
 			}
 			return valueAt[V](p)
 		}
@@ -203,7 +217,7 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		p := e.swapLocked(value)
 		if p == nil {
-			m.loadReadOnly().count.addLocked(1)
+			m.loadReadOnly().countedLocked(e, 1)
 		}
 		return valueAt[V](p)
 	}
@@ -219,7 +233,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
 			if !loaded {
-				read.count.add(1)
+				read.counted(e, 1)
 			}
 			return actual, loaded
 		}
@@ -237,7 +251,7 @@ func (m *Map[K, V]) loadOrStoreLocked(key K, value V) (actual V, loaded bool) {
 	if e := m.storableEntryLocked(key); e != nil {
 		actual, loaded, _ = e.tryLoadOrStore(value)
 		if !loaded {
-			m.loadReadOnly().count.addLocked(1)
+			m.loadReadOnly().countedLocked(e, 1)
 		}
 		return actual, loaded
 	}
@@ -272,8 +286,9 @@ func (m *Map[K, V]) storeNewLocked(key K, value V) {
 		m.startBuildLocked(read.m)
 		m.read.Store(read.amendedLocked())
 	}
-	m.dirty[key] = newEntry(value)
-	m.loadReadOnly().count.addLocked(1)
+	e := newEntry(value)
+	m.dirty[key] = e
+	m.loadReadOnly().countedLocked(e, 1)
 }
 
 // amendedLocked returns a copy of r marked amended, for a dirty map just
@@ -361,7 +376,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	if e, ok := read.m[key]; ok {
 		value, loaded = e.delete()
 		if loaded {
-			read.count.add(-1)
+			read.counted(e, -1)
 		}
 		return value, loaded
 	}
@@ -389,7 +404,7 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	}
 	value, loaded = e.delete()
 	if loaded {
-		m.loadReadOnly().count.addLocked(-1)
+		m.loadReadOnly().countedLocked(e, -1)
 	}
 	return value, loaded
 }
@@ -438,7 +453,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	if e, ok := read.m[key]; ok {
 		deleted = e.compareAndDelete(old)
 		if deleted {
-			read.count.add(-1)
+			read.counted(e, -1)
 		}
 		return deleted
 	}
@@ -454,7 +469,7 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	if e, ok := m.lookupLocked(key); ok {
 		deleted = e.compareAndDelete(old)
 		if deleted {
-			m.loadReadOnly().count.addLocked(-1)
+			m.loadReadOnly().countedLocked(e, -1)
 		}
 		return deleted
 	}
@@ -522,9 +537,9 @@ func (m *Map[K, V]) Clear() {
 // Len returns the number of keys in the map. It takes O(1) time and no lock.
 //
 // Len is exact when no call that adds or deletes keys runs at the same time.
-// While such calls run, Len may differ from the number of keys present at
-// any moment of its call by at most the number of those calls that overlap
-// it; it never returns less than zero.
+// While such calls run, Len counts each key as it was at some moment of its
+// call: it is at least the number of keys present throughout the call, and
+// at most the number present at any time during it.
 func (m *Map[K, V]) Len() int {
 	return m.loadReadOnly().count.sum()
 }
@@ -655,20 +670,24 @@ func mustBeComparable[V any](method string) {
 // architecture: 64 bytes on most, 128 on ppc64le and some arm64 cores.
 const cacheLineSize = 128
 
-// A counter counts the keys present in one generation of a Map. A change
-// made with mu held goes to a plain count that needs no atomic
-// read-modify-write. A change made without mu, when a key found in the read
-// map is deleted or stored again, goes to one of a set of stripes on
-// separate cache lines, chosen by the calling goroutine, so that goroutines
-// on different cores seldom share a line. The nil counter is zero.
+// A counter counts the keys present in one generation of a Map.
+//
+// Until the generation's first promotion, the read map is empty, so every
+// change is made with mu held, and goes to a plain count that needs no
+// atomic read-modify-write. The first promotion moves that count onto a set
+// of stripes on separate cache lines, where every later change goes, with
+// or without mu. A key's changes all go to the stripe its entry's address
+// selects, so that Len, which reads the stripes one by one, counts each key
+// as it was at one moment: a key that is present throughout a call of Len is
+// counted, and one that is absent throughout is not. The nil counter is
+// zero.
 type counter struct {
-	// locked is written only with mu held, by a load and a store, and read
-	// by anyone.
+	// locked is the count until stripes is set. It is written only with mu
+	// held, by a load and a store, and read by anyone.
 	locked atomic.Int64
 
-	// stripes is nil until the first change made without mu: a cache that
-	// is never deleted from never needs them. Set once, by any goroutine;
-	// the slice holds a power of two of stripes and is never changed.
+	// stripes is set once, with mu held, at the first promotion: a power of
+	// two of stripes, never changed after.
 	stripes atomic.Pointer[[]stripe]
 }
 
@@ -677,55 +696,57 @@ type stripe struct {
 	_ [cacheLineSize - 8]byte
 }
 
-// addLocked adds delta to the count. mu must be held.
-func (c *counter) addLocked(delta int64) {
+// addLocked adds delta for the entry at address e. mu must be held.
+func (c *counter) addLocked(e uintptr, delta int64) {
+	if p := c.stripes.Load(); p != nil {
+		stripeOf(*p, e).n.Add(delta)
+		return
+	}
 	c.locked.Store(c.locked.Load() + delta)
 }
 
-// add adds delta to the count without mu, on the calling goroutine's stripe.
-func (c *counter) add(delta int64) {
-	p := c.stripes.Load()
-	if p == nil {
-		p = c.makeStripes()
-	}
-	s := *p
-	s[stripeHint()&uint64(len(s)-1)].n.Add(delta)
+// add adds delta for the entry at address e, without mu. The entry was
+// found in a read map with entries, so the stripes are set.
+func (c *counter) add(e uintptr, delta int64) {
+	stripeOf(*c.stripes.Load(), e).n.Add(delta)
 }
 
-// makeStripes returns the stripes, making them if no other goroutine has.
-// Four per P make it unlikely that two goroutines running at once choose
-// the same one.
-func (c *counter) makeStripes() *[]stripe {
+// stripeOf returns the stripe of entry e, by Fibonacci hashing of its
+// address.
+func stripeOf(s []stripe, e uintptr) *stripe {
+	h := uint64(e) * 0x9e3779b97f4a7c15
+	return &s[h>>32&uint64(len(s)-1)]
+}
+
+// stripeLocked moves the count onto stripes, if it is not there yet. Four
+// stripes per P make it unlikely that two cores change keys of one stripe
+// at the same time. mu must be held.
+func (c *counter) stripeLocked() {
+	if c.stripes.Load() != nil {
+		return
+	}
 	n := 1
 	for n < 4*runtime.GOMAXPROCS(0) && n < 64 {
 		n *= 2
 	}
 	s := make([]stripe, n)
-	if c.stripes.CompareAndSwap(nil, &s) {
-		return &s
-	}
-	return c.stripes.Load()
-}
-
-// stripeHint returns a number that is the same for the calls of one
-// goroutine and, as a rule, differs from one goroutine to the next: a hash
-// of an address on the calling goroutine's stack. Unlike a hash of the key,
-// it keeps a goroutine that changes many keys on one stripe, so that the
-// stripe's cache line stays in its core's cache.
-func stripeHint() uint64 {
-	var onStack byte
-	return uint64(uintptr(unsafe.Pointer(&onStack))) * 0x9e3779b97f4a7c15 >> 32 // Fibonacci hashing
+	s[0].n.Store(c.locked.Load())
+	c.stripes.Store(&s)
 }
 
 func (c *counter) sum() int {
 	if c == nil {
 		return 0
 	}
-	n := c.locked.Load()
-	if p := c.stripes.Load(); p != nil {
-		for i := range *p {
-			n += (*p)[i].n.Load()
-		}
+	p := c.stripes.Load()
+	if p == nil {
+		// Read after stripes: if they were set meanwhile, locked holds the
+		// count at that moment, a count from within this call.
+		return int(max(c.locked.Load(), 0))
+	}
+	var n int64
+	for i := range *p {
+		n += (*p)[i].n.Load()
 	}
 	return int(max(n, 0))
 }

@@ -834,7 +834,7 @@ func TestLenDuringChurn(t *testing.T) {
 			}
 		}()
 	}
-	for range rounds(20000) {
+	for range rounds(200000) {
 		if n := m.Len(); n < stable || n > stable+g {
 			t.Errorf("Len() = %d during churn; want within [%d, %d]", n, stable, stable+g)
 			break
