@@ -22,17 +22,22 @@ type entry[V any] struct {
 	// pointer operations.
 	//
 	//   - A *V pointing to the value: the key is present. The entry is in the
-	//     read map, the dirty map, or both; if dirty is not nil, it is there.
+	//     read map, the dirty map, or both; if dirty is not nil, it is there,
+	//     or in the part of the read map that a copy under way has yet to
+	//     reach.
 	//   - nil: the key was deleted. The entry may still be in the read map,
-	//     and if dirty is not nil, it is in the dirty map too.
+	//     and if dirty is not nil, it is in the dirty map too, or yet to be
+	//     reached by the copy.
 	//   - expunged: the key was deleted, dirty is not nil, and the entry is
-	//     in the read map only.
+	//     in the read map only. Only entries that the copy has reached are
+	//     expunged.
 	//
 	// Transitions:
 	//
 	//   - value -> value, value -> nil and nil -> value need no lock.
-	//   - nil -> expunged happens only with mu held, while the dirty map is
-	//     being built, so that deleted entries are left out of it.
+	//   - nil -> expunged happens only with mu held, when the copy of the
+	//     read map into a new dirty map reaches the entry, so that deleted
+	//     entries are left out of it.
 	//   - expunged -> nil happens only with mu held, immediately followed by
 	//     putting the entry back into the dirty map. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.

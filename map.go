@@ -61,7 +61,7 @@ type Map[K comparable, V any] struct {
 	// build copies the read map into dirty a step at a time, on the calls
 	// that take mu, so that none of them pays for all of it. Nil when dirty
 	// is complete or nil. While it is not nil, dirty plus the entries of the
-	// read map it has yet to reach hold every key.
+	// read map it has yet to reach hold every key. Guarded by mu.
 	build *dirtyBuild[K, V]
 
 	// misses counts the look-ups that needed mu because the read map lacked
@@ -308,8 +308,9 @@ func (r readOnly[K, V]) amendedLocked() *readOnly[K, V] {
 // steps of buildStep entries: a few hundred microseconds of work at most, on
 // a map too large for the caches. A smaller read map is copied at once,
 // which is cheaper per entry: its entries are likely in cache, and the dirty
-// map is sized for them from the start. Tests lower both, to reach every
-// state of a build with few keys.
+// map is sized for them from the start. Both are read with mu held, and
+// written only by tests (SetBuild in export_test.go), while no Map is in
+// use, to reach every state of a build with few keys.
 var (
 	buildAtOnce = 4096
 	buildStep   = 128
