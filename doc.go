@@ -23,8 +23,9 @@
 // of several keys must change together. Map serializes the first store of
 // each new key on one mutex, and after the read map is replaced, the next new
 // key starts copying the whole read map into a new dirty map: O(n) work in
-// all, which the calls that take the mutex share, a few hundred entries
-// each, so that no single call stalls on a large map.
+// all, which the calls that take the mutex share, 128 entries each on a
+// read map of more than 4096 keys, so that no single call stalls on a
+// large map.
 //
 // # Migrating from sync.Map
 //
@@ -47,7 +48,9 @@
 // are Store, Delete, LoadAndDelete and Swap, and LoadOrStore when it returns
 // loaded == false, CompareAndSwap when it returns swapped == true, and
 // CompareAndDelete when it returns deleted == true. Clear is a write that
-// deletes every key. Range observes the values it passes to f as Load does.
+// deletes every key. Range, All, Keys and Values observe the values they
+// pass on as Load does. Len is a read too: a write that adds or deletes a
+// key synchronizes before every Len that counts its effect.
 //
 // # Memory
 //

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gosyncmap/syncmap"
+	"github.com/gosyncmap/syncmap/internal/refmap"
 )
 
 // This file holds the reliability tests: a fuzz target, a linearizability
@@ -141,7 +142,7 @@ func decodeFuzzCalls(data []byte) []mapCall {
 func FuzzMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := decodeFuzzCalls(data)
-		want, wantContents := applyCalls(new(RWMutexMap[int, int]), calls)
+		want, wantContents := applyCalls(new(refmap.RWMutexMap[int, int]), calls)
 		check := func(build string) {
 			got, gotContents := applyCalls(new(syncmap.Map[int, int]), calls)
 			for i, c := range calls {
@@ -373,7 +374,7 @@ const (
 // linSetup puts each key of m in a random state and returns the model's
 // view of them. It calls no method that looks a key up, since misses would
 // promote the dirty map and change the states.
-func linSetup(m mapInterface[int, int], rng *rand.Rand) (init [linKeys]linRegister) {
+func linSetup(m refmap.Interface[int, int], rng *rand.Rand) (init [linKeys]linRegister) {
 	var state [linKeys]int
 	expunge := rng.Intn(2) == 0
 	for k := range state {
@@ -433,7 +434,7 @@ func linRandomCall(rng *rand.Rand) mapCall {
 // recordLinHistory sets up m, then runs perG random calls on each of n
 // goroutines at once and records them. The calls are drawn from seed; how
 // they interleave is up to the scheduler.
-func recordLinHistory(t *testing.T, m mapInterface[int, int], seed int64, n, perG int) *linHistory {
+func recordLinHistory(t *testing.T, m refmap.Interface[int, int], seed int64, n, perG int) *linHistory {
 	t.Helper()
 	rng := rand.New(rand.NewSource(seed))
 	h := &linHistory{seed: seed, init: linSetup(m, rng)}
@@ -644,7 +645,13 @@ func TestLinearizabilityCatchesRacyCompareAndSwap(t *testing.T) {
 
 // Soak.
 
-var soakFlag = flag.Duration("soak", 2*time.Second, "how long TestSoak runs (200ms with -short, unless set)")
+// soakFlag sets how long TestSoak runs. From a module that depends on
+// syncmap, name the package before the flag, which go test otherwise takes
+// for one of its own:
+//
+//	go test -run '^TestSoak$' github.com/gosyncmap/syncmap -soak 1m
+var soakFlag = flag.Duration("soak", 2*time.Second,
+	"how long TestSoak runs (200ms with -short, unless set); from another module, put the package first: go test -run '^TestSoak$' github.com/gosyncmap/syncmap -soak 1m")
 
 func soakDuration() time.Duration {
 	set := false
@@ -682,7 +689,7 @@ type soakState struct {
 	m  syncmap.Map[int, int] // owned, stable, churned and counter keys
 	cm syncmap.Map[int, int] // the map that is cleared
 
-	owners     [soakOwners]*RWMutexMap[int, int] // what each owner wrote
+	owners     [soakOwners]*refmap.RWMutexMap[int, int] // what each owner wrote
 	ownerRands [soakOwners]*rand.Rand
 	churnSteps [soakChurners]int
 	increments int // successful CompareAndSwaps of the counter
@@ -711,7 +718,7 @@ func TestSoak(t *testing.T) {
 
 	s := new(soakState)
 	for g := range s.owners {
-		s.owners[g] = new(RWMutexMap[int, int])
+		s.owners[g] = new(refmap.RWMutexMap[int, int])
 		s.ownerRands[g] = rand.New(rand.NewSource(seed + int64(g)))
 	}
 	for k := soakStableBase; k < soakStableBase+soakStableKeys; k++ {
@@ -1148,27 +1155,27 @@ func TestClearReleasesEverything(t *testing.T) {
 func TestPanicsLeaveMapUsable(t *testing.T) {
 	// Key 1 holds a []int, which == cannot compare; key 2 an int.
 	stored := []int{1}
-	promote := func(m mapInterface[int, any]) { m.Range(func(int, any) bool { return true }) }
+	promote := func(m refmap.Interface[int, any]) { m.Range(func(int, any) bool { return true }) }
 	places := []struct {
 		name  string
-		setup func(m mapInterface[int, any])
+		setup func(m refmap.Interface[int, any])
 	}{
-		{"read", func(m mapInterface[int, any]) {
+		{"read", func(m refmap.Interface[int, any]) {
 			m.Store(1, stored)
 			m.Store(2, 2)
 			promote(m)
 		}},
-		{"read,amended", func(m mapInterface[int, any]) {
+		{"read,amended", func(m refmap.Interface[int, any]) {
 			m.Store(1, stored)
 			promote(m)
 			m.Store(2, 2) // builds the dirty map: 1 is in both maps
 		}},
-		{"dirty", func(m mapInterface[int, any]) {
+		{"dirty", func(m refmap.Interface[int, any]) {
 			m.Store(2, 2)
 			promote(m)
 			m.Store(1, stored)
 		}},
-		{"revived", func(m mapInterface[int, any]) {
+		{"revived", func(m refmap.Interface[int, any]) {
 			m.Store(1, 0)
 			promote(m)
 			m.Delete(1)
@@ -1178,14 +1185,14 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 	}
 	panics := []struct {
 		name string
-		f    func(m mapInterface[int, any])
+		f    func(m refmap.Interface[int, any])
 	}{
-		{"CompareAndSwap", func(m mapInterface[int, any]) { m.CompareAndSwap(1, []int{1}, 0) }},
-		{"CompareAndDelete", func(m mapInterface[int, any]) { m.CompareAndDelete(1, []int{1}) }},
-		{"Range", func(m mapInterface[int, any]) {
+		{"CompareAndSwap", func(m refmap.Interface[int, any]) { m.CompareAndSwap(1, []int{1}, 0) }},
+		{"CompareAndDelete", func(m refmap.Interface[int, any]) { m.CompareAndDelete(1, []int{1}) }},
+		{"Range", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool { panic("f") })
 		}},
-		{"Range after writes", func(m mapInterface[int, any]) {
+		{"Range after writes", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
 				m.Store(5, 5) // a new key
 				m.Delete(2)
@@ -1193,20 +1200,20 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 				panic("f")
 			})
 		}},
-		{"CompareAndSwap in Range", func(m mapInterface[int, any]) {
+		{"CompareAndSwap in Range", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
 				m.Store(6, []int{6}) // in the dirty map only: compared with mu held
 				m.CompareAndSwap(6, []int{6}, 0)
 				return true
 			})
 		}},
-		{"nested Range", func(m mapInterface[int, any]) {
+		{"nested Range", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
 				m.Range(func(int, any) bool { panic("f") })
 				return true
 			})
 		}},
-		{"Range after Clear", func(m mapInterface[int, any]) {
+		{"Range after Clear", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
 				m.Clear()
 				m.Store(7, 7)
@@ -1217,7 +1224,7 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 	for _, place := range places {
 		for _, p := range panics {
 			t.Run(place.name+"/"+p.name, func(t *testing.T) {
-				m, ref := new(syncmap.Map[int, any]), new(RWMutexMap[int, any])
+				m, ref := new(syncmap.Map[int, any]), new(refmap.RWMutexMap[int, any])
 				place.setup(m)
 				place.setup(ref)
 				mustPanic(t, p.name, func() { p.f(m) })
@@ -1231,14 +1238,14 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 // checkSameCalls calls every method on m and ref and checks that they
 // return the same results and end with the same contents. The calls take
 // every path: fast and locked, new keys, misses that promote, and Clear.
-func checkSameCalls(t *testing.T, m, ref mapInterface[int, any]) {
+func checkSameCalls(t *testing.T, m, ref refmap.Interface[int, any]) {
 	t.Helper()
 	const keys = 8
 	calls := []struct {
 		name string
-		f    func(m mapInterface[int, any]) []any
+		f    func(m refmap.Interface[int, any]) []any
 	}{
-		{"Load every key", func(m mapInterface[int, any]) []any {
+		{"Load every key", func(m refmap.Interface[int, any]) []any {
 			var r []any
 			for k := range keys {
 				v, ok := m.Load(k)
@@ -1246,27 +1253,27 @@ func checkSameCalls(t *testing.T, m, ref mapInterface[int, any]) {
 			}
 			return r
 		}},
-		{"Store(10, 10)", func(m mapInterface[int, any]) []any { m.Store(10, 10); return nil }},
-		{"LoadOrStore(11, 11)", func(m mapInterface[int, any]) []any { return resultPair(m.LoadOrStore(11, 11)) }},
-		{"Swap(1, 12)", func(m mapInterface[int, any]) []any { return resultPair(m.Swap(1, 12)) }},
-		{"CompareAndSwap(1, 12, 13)", func(m mapInterface[int, any]) []any {
+		{"Store(10, 10)", func(m refmap.Interface[int, any]) []any { m.Store(10, 10); return nil }},
+		{"LoadOrStore(11, 11)", func(m refmap.Interface[int, any]) []any { return resultPair(m.LoadOrStore(11, 11)) }},
+		{"Swap(1, 12)", func(m refmap.Interface[int, any]) []any { return resultPair(m.Swap(1, 12)) }},
+		{"CompareAndSwap(1, 12, 13)", func(m refmap.Interface[int, any]) []any {
 			return []any{m.CompareAndSwap(1, 12, 13)}
 		}},
-		{"LoadOrStore(1, 14)", func(m mapInterface[int, any]) []any { return resultPair(m.LoadOrStore(1, 14)) }},
-		{"Load misses", func(m mapInterface[int, any]) []any {
+		{"LoadOrStore(1, 14)", func(m refmap.Interface[int, any]) []any { return resultPair(m.LoadOrStore(1, 14)) }},
+		{"Load misses", func(m refmap.Interface[int, any]) []any {
 			for k := range 4 * keys {
 				m.Load(100 + k) // enough misses to promote
 			}
 			return nil
 		}},
-		{"CompareAndDelete(1, 13)", func(m mapInterface[int, any]) []any {
+		{"CompareAndDelete(1, 13)", func(m refmap.Interface[int, any]) []any {
 			return []any{m.CompareAndDelete(1, 13)}
 		}},
-		{"Store(15, 15)", func(m mapInterface[int, any]) []any { m.Store(15, 15); return nil }},
-		{"LoadAndDelete(2)", func(m mapInterface[int, any]) []any { return resultPair(m.LoadAndDelete(2)) }},
-		{"Delete(10)", func(m mapInterface[int, any]) []any { m.Delete(10); return nil }},
-		{"Store(1, 16)", func(m mapInterface[int, any]) []any { m.Store(1, 16); return nil }},
-		{"Load every key again", func(m mapInterface[int, any]) []any {
+		{"Store(15, 15)", func(m refmap.Interface[int, any]) []any { m.Store(15, 15); return nil }},
+		{"LoadAndDelete(2)", func(m refmap.Interface[int, any]) []any { return resultPair(m.LoadAndDelete(2)) }},
+		{"Delete(10)", func(m refmap.Interface[int, any]) []any { m.Delete(10); return nil }},
+		{"Store(1, 16)", func(m refmap.Interface[int, any]) []any { m.Store(1, 16); return nil }},
+		{"Load every key again", func(m refmap.Interface[int, any]) []any {
 			var r []any
 			for k := range 2 * keys {
 				v, ok := m.Load(k)
@@ -1274,9 +1281,9 @@ func checkSameCalls(t *testing.T, m, ref mapInterface[int, any]) {
 			}
 			return r
 		}},
-		{"contents", func(m mapInterface[int, any]) []any { return []any{anyContents(m)} }},
-		{"Clear", func(m mapInterface[int, any]) []any { m.Clear(); return []any{anyContents(m)} }},
-		{"Store(3, 3) after Clear", func(m mapInterface[int, any]) []any {
+		{"contents", func(m refmap.Interface[int, any]) []any { return []any{anyContents(m)} }},
+		{"Clear", func(m refmap.Interface[int, any]) []any { m.Clear(); return []any{anyContents(m)} }},
+		{"Store(3, 3) after Clear", func(m refmap.Interface[int, any]) []any {
 			m.Store(3, 3)
 			return []any{anyContents(m)}
 		}},
@@ -1291,7 +1298,7 @@ func checkSameCalls(t *testing.T, m, ref mapInterface[int, any]) {
 func resultPair[V any](v V, ok bool) []any { return []any{v, ok} }
 
 // anyContents returns m's contents as a Go map.
-func anyContents(m mapInterface[int, any]) map[int]any {
+func anyContents(m refmap.Interface[int, any]) map[int]any {
 	c := make(map[int]any)
 	m.Range(func(k int, v any) bool {
 		c[k] = v

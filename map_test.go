@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gosyncmap/syncmap"
+	"github.com/gosyncmap/syncmap/internal/refmap"
 )
 
 // implementations are the constructions every scenario runs against: Map,
@@ -29,11 +30,11 @@ import (
 // before they judge Map.
 var implementations = []struct {
 	name string
-	new  func() mapInterface[int, int]
+	new  func() refmap.Interface[int, int]
 }{
-	{"syncmap", func() mapInterface[int, int] { return new(syncmap.Map[int, int]) }},
-	{"RWMutexMap", func() mapInterface[int, int] { return new(RWMutexMap[int, int]) }},
-	{"DeepCopyMap", func() mapInterface[int, int] { return new(DeepCopyMap[int, int]) }},
+	{"syncmap", func() refmap.Interface[int, int] { return new(syncmap.Map[int, int]) }},
+	{"RWMutexMap", func() refmap.Interface[int, int] { return new(refmap.RWMutexMap[int, int]) }},
+	{"DeepCopyMap", func() refmap.Interface[int, int] { return new(refmap.DeepCopyMap[int, int]) }},
 }
 
 // Keys and values of the property test come from small sets, so that calls
@@ -108,7 +109,7 @@ type mapResult struct {
 	len   int
 }
 
-func (c mapCall) apply(m mapInterface[int, int]) mapResult {
+func (c mapCall) apply(m refmap.Interface[int, int]) mapResult {
 	var r mapResult
 	switch c.op {
 	case opLoad:
@@ -162,7 +163,7 @@ func (c mapCall) apply(m mapInterface[int, int]) mapResult {
 }
 
 // contents returns m's pairs, sorted by key.
-func contents(m mapInterface[int, int]) [][2]int {
+func contents(m refmap.Interface[int, int]) [][2]int {
 	var pairs [][2]int
 	m.Range(func(k, v int) bool {
 		pairs = append(pairs, [2]int{k, v})
@@ -174,7 +175,7 @@ func contents(m mapInterface[int, int]) [][2]int {
 
 // applyCalls runs calls on a new map and returns every result, followed by
 // the final contents.
-func applyCalls(m mapInterface[int, int], calls []mapCall) ([]mapResult, [][2]int) {
+func applyCalls(m refmap.Interface[int, int], calls []mapCall) ([]mapResult, [][2]int) {
 	results := make([]mapResult, len(calls))
 	for i, c := range calls {
 		results[i] = c.apply(m)
@@ -214,7 +215,7 @@ func TestMatchesReference(t *testing.T) {
 			return applyCalls(new(syncmap.Map[int, int]), calls)
 		}
 		want := func(calls []mapCall) ([]mapResult, [][2]int) {
-			return applyCalls(new(RWMutexMap[int, int]), calls)
+			return applyCalls(new(refmap.RWMutexMap[int, int]), calls)
 		}
 		if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
 			t.Error(err)
@@ -227,11 +228,11 @@ func TestMatchesReference(t *testing.T) {
 // deleted, together with a reference map of the same contents. The new key
 // that started the build is -1. copied more calls have taken steps of the
 // build. The caller must have set the step to 2.
-func buildingMap(t *testing.T, copied int) (*syncmap.Map[int, int], *RWMutexMap[int, int]) {
+func buildingMap(t *testing.T, copied int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
 	t.Helper()
 	const readKeys = 40
-	m, ref := new(syncmap.Map[int, int]), new(RWMutexMap[int, int])
-	for _, m := range []mapInterface[int, int]{m, ref} {
+	m, ref := new(syncmap.Map[int, int]), new(refmap.RWMutexMap[int, int])
+	for _, m := range []refmap.Interface[int, int]{m, ref} {
 		for k := range readKeys {
 			m.Store(k, k)
 		}
@@ -995,7 +996,7 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-func testScenarios(t *testing.T, newMap func() mapInterface[int, int]) {
+func testScenarios(t *testing.T, newMap func() refmap.Interface[int, int]) {
 	t.Run("ConcurrentDisjointKeys", func(t *testing.T) { testDisjointKeys(t, newMap()) })
 	t.Run("ConcurrentLoadOrStoreOneWinner", func(t *testing.T) { testLoadOrStoreOneWinner(t, newMap()) })
 	t.Run("ConcurrentCompareAndSwapCounter", func(t *testing.T) { testCompareAndSwapCounter(t, newMap()) })
@@ -1009,7 +1010,7 @@ func testScenarios(t *testing.T, newMap func() mapInterface[int, int]) {
 // few shared keys, with one Clear in the middle of each round: once the
 // round's calls are done, Len must count exactly the keys present. Calls
 // that race with Clear are the ones that could leave a count behind.
-func testLenAfterChurn(t *testing.T, m mapInterface[int, int]) {
+func testLenAfterChurn(t *testing.T, m refmap.Interface[int, int]) {
 	const keys, ops = 16, 200
 	g := goroutines()
 	for round := range rounds(300) {
@@ -1075,7 +1076,7 @@ func runGoroutines(t *testing.T, n int, f func(g int)) {
 // lifecycle while the others do the same: no call may see another
 // goroutine's work. New keys keep arriving, so the dirty map is rebuilt and
 // promoted throughout.
-func testDisjointKeys(t *testing.T, m mapInterface[int, int]) {
+func testDisjointKeys(t *testing.T, m refmap.Interface[int, int]) {
 	const keysPer = 16
 	n := rounds(300)
 	runGoroutines(t, goroutines(), func(g int) {
@@ -1121,7 +1122,7 @@ func testDisjointKeys(t *testing.T, m mapInterface[int, int]) {
 // gets its value. The first round races on new keys, which go through the
 // lock; the second on deleted keys of the read map, which are revived
 // without it.
-func testLoadOrStoreOneWinner(t *testing.T, m mapInterface[int, int]) {
+func testLoadOrStoreOneWinner(t *testing.T, m refmap.Interface[int, int]) {
 	keys := rounds(1000)
 	n := goroutines()
 	for round := range 2 {
@@ -1166,7 +1167,7 @@ func testLoadOrStoreOneWinner(t *testing.T, m mapInterface[int, int]) {
 // testCompareAndSwapCounter increments one key with CompareAndSwap loops
 // while other goroutines churn other keys, forcing rebuilds and promotions:
 // no increment may be lost.
-func testCompareAndSwapCounter(t *testing.T, m mapInterface[int, int]) {
+func testCompareAndSwapCounter(t *testing.T, m refmap.Interface[int, int]) {
 	const counter = -1
 	m.Store(counter, 0)
 	n := goroutines()
@@ -1198,7 +1199,7 @@ func testCompareAndSwapCounter(t *testing.T, m mapInterface[int, int]) {
 // testRangeDuringChurn ranges while other goroutines store and delete churn
 // keys: Range must visit each key at most once, and every untouched key
 // exactly once with its value.
-func testRangeDuringChurn(t *testing.T, m mapInterface[int, int]) {
+func testRangeDuringChurn(t *testing.T, m refmap.Interface[int, int]) {
 	const stable = 200
 	for k := range stable {
 		m.Store(k, -k)
@@ -1242,7 +1243,7 @@ func testRangeDuringChurn(t *testing.T, m mapInterface[int, int]) {
 
 // testRangeNestedCalls calls every method from inside Range: none may
 // deadlock, and their effects must be visible afterwards.
-func testRangeNestedCalls(t *testing.T, m mapInterface[int, int]) {
+func testRangeNestedCalls(t *testing.T, m refmap.Interface[int, int]) {
 	const n = 50
 	for k := range n {
 		m.Store(k, k)
@@ -1290,7 +1291,7 @@ func testRangeNestedCalls(t *testing.T, m mapInterface[int, int]) {
 }
 
 // testRangePanic checks that a panic out of f leaves the map usable.
-func testRangePanic(t *testing.T, m mapInterface[int, int]) {
+func testRangePanic(t *testing.T, m refmap.Interface[int, int]) {
 	m.Store(1, 1)
 	m.Store(2, 2)
 	mustPanic(t, "Range with a panicking f", func() {

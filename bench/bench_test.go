@@ -1,0 +1,160 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package bench_test
+
+import (
+	"testing"
+
+	"github.com/gosyncmap/syncmap"
+	"github.com/gosyncmap/syncmap/internal/mapbench"
+	"github.com/gosyncmap/syncmap/internal/refmap"
+)
+
+// The workloads are defined in ../internal/mapbench, once for this suite
+// and for the library's own; each is documented there.
+
+var impls = mapbench.Impls{Int: newImpls[int](), String: newImpls[string]()}
+
+func newImpls[K comparable]() []mapbench.Impl[K] {
+	type m = refmap.Interface[K, int]
+	return []mapbench.Impl[K]{
+		{Name: "syncmap", New: func() m { return mapbench.NewPadded[syncmap.Map[K, int]]() }},
+		{Name: "sync.Map", New: func() m { return mapbench.NewPadded[mapbench.SyncMap[K, int]]() }},
+		{Name: "xsync", New: newXsyncMap[K, int]},
+		{Name: "RWMutexMap", New: func() m { return mapbench.NewPadded[refmap.RWMutexMap[K, int]]() }},
+		{Name: "plainmap", New: func() m { return mapbench.NewPadded[mapbench.PlainMap[K, int]]() }, ReadOnly: true},
+	}
+}
+
+func BenchmarkLoadMostlyHits(b *testing.B) {
+	mapbench.LoadMostlyHits(b, impls)
+}
+
+func BenchmarkLoadMostlyMisses(b *testing.B) {
+	mapbench.LoadMostlyMisses(b, impls)
+}
+
+func BenchmarkLargeMapLoad(b *testing.B) {
+	mapbench.LargeMapLoad(b, impls)
+}
+
+func BenchmarkRange(b *testing.B) {
+	mapbench.Range(b, impls)
+}
+
+func BenchmarkLoadOrStoreBalanced(b *testing.B) {
+	mapbench.LoadOrStoreBalanced(b, impls)
+}
+
+func BenchmarkLoadOrStoreUnique(b *testing.B) {
+	mapbench.LoadOrStoreUnique(b, impls)
+}
+
+func BenchmarkLoadOrStoreCollision(b *testing.B) {
+	mapbench.LoadOrStoreCollision(b, impls)
+}
+
+func BenchmarkCacheMix(b *testing.B) {
+	mapbench.CacheMix(b, impls)
+}
+
+func BenchmarkAdversarialAlloc(b *testing.B) {
+	mapbench.AdversarialAlloc(b, impls)
+}
+
+func BenchmarkAdversarialDelete(b *testing.B) {
+	mapbench.AdversarialDelete(b, impls)
+}
+
+func BenchmarkLoadAndDeleteBalanced(b *testing.B) {
+	mapbench.LoadAndDeleteBalanced(b, impls)
+}
+
+func BenchmarkLoadAndDeleteUnique(b *testing.B) {
+	mapbench.LoadAndDeleteUnique(b, impls)
+}
+
+func BenchmarkLoadAndDeleteCollision(b *testing.B) {
+	mapbench.LoadAndDeleteCollision(b, impls)
+}
+
+func BenchmarkDeleteCollision(b *testing.B) {
+	mapbench.DeleteCollision(b, impls)
+}
+
+func BenchmarkSwapCollision(b *testing.B) {
+	mapbench.SwapCollision(b, impls)
+}
+
+func BenchmarkSwapMostlyHits(b *testing.B) {
+	mapbench.SwapMostlyHits(b, impls)
+}
+
+func BenchmarkSwapMostlyMisses(b *testing.B) {
+	mapbench.SwapMostlyMisses(b, impls)
+}
+
+func BenchmarkCompareAndSwapCollision(b *testing.B) {
+	mapbench.CompareAndSwapCollision(b, impls)
+}
+
+func BenchmarkCompareAndSwapNoExistingKey(b *testing.B) {
+	mapbench.CompareAndSwapNoExistingKey(b, impls)
+}
+
+func BenchmarkCompareAndSwapValueNotEqual(b *testing.B) {
+	mapbench.CompareAndSwapValueNotEqual(b, impls)
+}
+
+func BenchmarkCompareAndSwapMostlyHits(b *testing.B) {
+	mapbench.CompareAndSwapMostlyHits(b, impls)
+}
+
+func BenchmarkCompareAndSwapMostlyMisses(b *testing.B) {
+	mapbench.CompareAndSwapMostlyMisses(b, impls)
+}
+
+func BenchmarkCompareAndDeleteCollision(b *testing.B) {
+	mapbench.CompareAndDeleteCollision(b, impls)
+}
+
+func BenchmarkCompareAndDeleteMostlyHits(b *testing.B) {
+	mapbench.CompareAndDeleteMostlyHits(b, impls)
+}
+
+func BenchmarkCompareAndDeleteMostlyMisses(b *testing.B) {
+	mapbench.CompareAndDeleteMostlyMisses(b, impls)
+}
+
+func BenchmarkClear(b *testing.B) {
+	mapbench.Clear(b, impls)
+}
+
+func BenchmarkLoadOrComputeHit(b *testing.B) {
+	mapbench.LoadOrComputeHit(b, impls)
+}
+
+func BenchmarkLoadOrComputeMiss(b *testing.B) {
+	mapbench.LoadOrComputeMiss(b, impls)
+}
+
+func BenchmarkLoadOrComputeCollision(b *testing.B) {
+	mapbench.LoadOrComputeCollision(b, impls)
+}
+
+func BenchmarkLen(b *testing.B) {
+	mapbench.Len(b, impls)
+}
+
+func BenchmarkMemory(b *testing.B) {
+	mapbench.Memory(b, impls)
+}
+
+func BenchmarkStoreLatency(b *testing.B) {
+	mapbench.StoreLatency(b, impls.Int)
+}
+
+func TestEveryWorkloadIsBenchmarked(t *testing.T) {
+	mapbench.CheckBenchmarks(t, "bench_test.go")
+}
