@@ -4,99 +4,169 @@
 package syncmap
 
 import (
+	"reflect"
 	"sync/atomic"
 	"unsafe"
 )
 
 // expunged marks an entry that was deleted and then left out of the dirty
-// map. It is compared with entry.p but never dereferenced or converted to a
-// *V: it points to an int, which no V can share an address with, so it is a
-// valid sentinel for every V, zero-size types included, and it passes the
-// pointer checks that -race enables.
+// table. It is compared with entry.p but never dereferenced or converted to
+// a *V: it points to an int of its own, which no value can share an address
+// with, so it is a valid sentinel for every V, zero-size types included,
+// and it passes the pointer checks that -race enables.
 var expunged = unsafe.Pointer(new(int))
 
-// An entry is the slot of one key. The read map and the dirty map share
-// entries, so a value written through either map is seen through both.
+// storedNil is the p of an entry that holds a nil value of a pointer-shaped
+// V (see valuesDirect), whose p is otherwise the value itself.
+var storedNil = unsafe.Pointer(new(int))
+
+// An entry is the slot of one key. The read map and the dirty table share
+// entries, so a value written through either is seen through both.
 type entry[V any] struct {
 	// p is the entry's state. It is only read and written with the atomic
 	// pointer operations.
 	//
-	//   - A *V pointing to the value: the key is present. The entry is in the
-	//     read map, the dirty map, or both; if dirty is not nil, it is there,
-	//     or in the part of the read map that a copy under way has yet to
-	//     reach.
+	//   - A value (see valueMode): the key is present. The entry is in the
+	//     read map, the dirty table, or both; if the dirty table exists, it
+	//     is there.
 	//   - nil: the key was deleted. The entry may still be in the read map,
-	//     and if dirty is not nil, it is in the dirty map too, or yet to be
-	//     reached by the copy.
-	//   - expunged: the key was deleted, dirty is not nil, and the entry is
-	//     in the read map only. Only entries that the copy has reached are
-	//     expunged.
+	//     and if the dirty table exists, it is there too.
+	//   - expunged: the key was deleted, the dirty table exists, and the
+	//     entry is in the read map only: the dirty table left it out when it
+	//     copied the segment that held it.
 	//
 	// Transitions:
 	//
 	//   - value -> value, value -> nil and nil -> value need no lock.
-	//   - nil -> expunged happens only with mu held, when the copy of the
-	//     read map into a new dirty map reaches the entry, so that deleted
-	//     entries are left out of it.
+	//   - nil -> expunged happens only with mu held, when the dirty table
+	//     copies or rebuilds the segment that holds the entry, and leaves it
+	//     out.
 	//   - expunged -> nil happens only with mu held, immediately followed by
-	//     putting the entry back into the dirty map. A value can therefore
+	//     putting the entry back into the dirty table. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.
 	//
-	// Clear drops both maps whole. A call that found an entry before Clear
-	// may still change it afterwards; the entry is in neither map, so the
-	// call takes effect before Clear, and is cleared with it.
+	// Clear drops both tables whole. A call that found an entry before
+	// Clear may still change it afterwards; the entry is in neither table,
+	// so the call takes effect before Clear, and is cleared with it.
 	p unsafe.Pointer
+}
 
-	// first is the value the entry was created with. p starts out pointing
-	// here, so that a new key costs one allocation rather than two. It is
-	// never written after the entry is published: a later value goes to a
-	// new allocation, because readers may still be copying this one.
+// entryWithValue is an entry allocated together with its first value, for
+// a V that holds no pointers (valuesInline): p points to first until the
+// value is replaced. first is never written after the entry is published:
+// a later value goes to a new allocation, because readers may still be
+// copying this one.
+type entryWithValue[V any] struct {
+	entry[V]
 	first V
 }
 
-func newEntry[V any](value V) *entry[V] {
-	e := &entry[V]{first: value}
-	e.p = unsafe.Pointer(&e.first)
-	return e
+// A valueMode says how an entry's p holds a value. It depends on V alone,
+// and is fixed when a Map makes its first table.
+type valueMode uint8
+
+const (
+	// valuesInline: V holds no pointers. p points to the value, and a new
+	// key's first value shares its entry's allocation: one allocation per
+	// new key. A replaced first value stays with the entry, but it holds
+	// no pointers, so it keeps nothing else alive.
+	valuesInline valueMode = iota
+
+	// valuesDirect: V is a single pointer (a pointer, map, channel or
+	// function). p is the value itself, storedNil for nil, so storing a
+	// value allocates nothing, and a replaced value is unreachable from
+	// the map at once.
+	valuesDirect
+
+	// valuesBoxed: V holds pointers but is not one. Every value gets an
+	// allocation of its own that p points to, so that a replaced value is
+	// unreachable from the map at once: two allocations per new key.
+	valuesBoxed
+)
+
+func valueModeOf(t reflect.Type) valueMode {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
+		return valuesDirect
+	}
+	if hasPointers(t) {
+		return valuesBoxed
+	}
+	return valuesInline
 }
 
-// newValue returns a pointer to a fresh copy of value.
-func newValue[V any](value V) unsafe.Pointer {
+// hasPointers reports whether a value of type t holds pointers that the
+// garbage collector follows.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
+		reflect.Interface, reflect.Slice, reflect.String:
+		return true
+	}
+	return false
+}
+
+func newEntry[V any](value V, mode valueMode) *entry[V] {
+	if mode == valuesInline {
+		e := &entryWithValue[V]{first: value}
+		e.p = unsafe.Pointer(&e.first)
+		return &e.entry
+	}
+	return &entry[V]{p: valuePointer(value, mode)}
+}
+
+// valuePointer returns what p holds for value: a fresh copy of it, or the
+// value itself if V is pointer-shaped.
+func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
+	if mode == valuesDirect {
+		if p := *(*unsafe.Pointer)(unsafe.Pointer(&value)); p != nil {
+			return p
+		}
+		return storedNil
+	}
 	p := new(V)
 	*p = value
 	return unsafe.Pointer(p)
 }
 
-// present reports whether p is a value pointer rather than nil or expunged.
-func present(p unsafe.Pointer) bool {
-	return p != nil && p != expunged
-}
-
-func (e *entry[V]) load() (value V, ok bool) {
-	p := atomic.LoadPointer(&e.p)
-	if p == unsafe.Pointer(&e.first) {
-		// The common case in a cache: the first value was never replaced.
-		// Testing for it, rather than just following p, lets the CPU predict
-		// the branch and read the value without waiting for p to arrive.
-		return e.first, true
-	}
-	return valueAt[V](p)
-}
-
-// valueAt returns the value p points to, or ok == false if p is nil or
+// valueAt returns the value that p holds, or ok == false if p is nil or
 // expunged. Values are never written once published, so p may be read at
 // any later time.
-func valueAt[V any](p unsafe.Pointer) (value V, ok bool) {
-	if !present(p) {
+func valueAt[V any](p unsafe.Pointer, mode valueMode) (value V, ok bool) {
+	if p == nil || p == expunged {
 		return value, false
+	}
+	if mode == valuesDirect {
+		if p != storedNil {
+			*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
+		}
+		return value, true
 	}
 	return *(*V)(p), true
 }
 
-// trySwap stores value unless the entry is expunged, and returns the pointer
-// it replaced. It reports ok == false, and stores nothing, if the entry is
+// present reports whether p is a value rather than nil or expunged.
+func present(p unsafe.Pointer) bool {
+	return p != nil && p != expunged
+}
+
+func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
+	return valueAt[V](atomic.LoadPointer(&e.p), mode)
+}
+
+// trySwap stores value unless the entry is expunged, and returns the p it
+// replaced. It reports ok == false, and stores nothing, if the entry is
 // expunged.
-func (e *entry[V]) trySwap(value V) (previous unsafe.Pointer, ok bool) {
+func (e *entry[V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer, ok bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
@@ -104,7 +174,7 @@ func (e *entry[V]) trySwap(value V) (previous unsafe.Pointer, ok bool) {
 			return nil, false
 		}
 		if nv == nil {
-			nv = newValue(value)
+			nv = valuePointer(value, mode)
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nv) {
 			return p, true
@@ -112,25 +182,26 @@ func (e *entry[V]) trySwap(value V) (previous unsafe.Pointer, ok bool) {
 	}
 }
 
-// swapLocked stores value and returns the pointer it replaced. The entry
-// must not be expunged: with mu held, unexpungeLocked guarantees that.
-func (e *entry[V]) swapLocked(value V) (previous unsafe.Pointer) {
-	return atomic.SwapPointer(&e.p, newValue(value))
+// swapLocked stores value and returns the p it replaced. The entry must not
+// be expunged: with mu held, unexpungeLocked guarantees that.
+func (e *entry[V]) swapLocked(value V, mode valueMode) (previous unsafe.Pointer) {
+	return atomic.SwapPointer(&e.p, valuePointer(value, mode))
 }
 
 // tryLoadOrStore returns the present value if there is one, and otherwise
 // stores value. It reports ok == false, and does nothing, if the entry is
 // expunged.
-func (e *entry[V]) tryLoadOrStore(value V) (actual V, loaded, ok bool) {
+func (e *entry[V]) tryLoadOrStore(value V, mode valueMode) (actual V, loaded, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == expunged {
 		return actual, false, false
 	}
 	if p != nil {
-		return *(*V)(p), true, true
+		actual, _ = valueAt[V](p, mode)
+		return actual, true, true
 	}
 	// Copy value only now: a hit must not allocate.
-	nv := newValue(value)
+	nv := valuePointer(value, mode)
 	for {
 		if atomic.CompareAndSwapPointer(&e.p, nil, nv) {
 			return value, false, true
@@ -140,22 +211,23 @@ func (e *entry[V]) tryLoadOrStore(value V) (actual V, loaded, ok bool) {
 			return actual, false, false
 		}
 		if p != nil {
-			return *(*V)(p), true, true
+			actual, _ = valueAt[V](p, mode)
+			return actual, true, true
 		}
 	}
 }
 
 // tryCompareAndSwap stores new if the entry holds a value equal to old.
 // A deleted or expunged entry holds no value, so it never matches.
-func (e *entry[V]) tryCompareAndSwap(old, new V) (swapped bool) {
+func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode) (swapped bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if !present(p) || !equal(*(*V)(p), old) {
+		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old) {
 			return false
 		}
 		if nv == nil {
-			nv = newValue(new)
+			nv = valuePointer(new, mode)
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nv) {
 			return true
@@ -164,23 +236,23 @@ func (e *entry[V]) tryCompareAndSwap(old, new V) (swapped bool) {
 }
 
 // delete marks the entry deleted and returns the value it held.
-func (e *entry[V]) delete() (value V, ok bool) {
+func (e *entry[V]) delete(mode valueMode) (value V, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if !present(p) {
 			return value, false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
-			return *(*V)(p), true
+			return valueAt[V](p, mode)
 		}
 	}
 }
 
 // compareAndDelete marks the entry deleted if it holds a value equal to old.
-func (e *entry[V]) compareAndDelete(old V) (deleted bool) {
+func (e *entry[V]) compareAndDelete(old V, mode valueMode) (deleted bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if !present(p) || !equal(*(*V)(p), old) {
+		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old) {
 			return false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
@@ -189,8 +261,8 @@ func (e *entry[V]) compareAndDelete(old V) (deleted bool) {
 	}
 }
 
-// tryExpungeLocked moves a deleted entry to expunged, so that the dirty map
-// being built can leave it out, and reports whether the entry is expunged.
+// tryExpungeLocked moves a deleted entry to expunged, so that the dirty
+// table can leave it out, and reports whether the entry is expunged.
 func (e *entry[V]) tryExpungeLocked() (isExpunged bool) {
 	p := atomic.LoadPointer(&e.p)
 	for p == nil {
@@ -202,8 +274,19 @@ func (e *entry[V]) tryExpungeLocked() (isExpunged bool) {
 	return p == expunged
 }
 
+// isDeleted reports whether the entry is deleted: nil or expunged.
+func (e *entry[V]) isDeleted() bool {
+	return !present(atomic.LoadPointer(&e.p))
+}
+
+// isExpunged reports whether the entry is expunged. With mu held, the
+// answer stays true until the entry is unexpunged.
+func (e *entry[V]) isExpunged() bool {
+	return atomic.LoadPointer(&e.p) == expunged
+}
+
 // unexpungeLocked moves an expunged entry back to deleted and reports whether
-// it did. The caller must then add the entry to the dirty map before
+// it did. The caller must then add the entry to the dirty table before
 // releasing mu.
 func (e *entry[V]) unexpungeLocked() (wasExpunged bool) {
 	return atomic.CompareAndSwapPointer(&e.p, expunged, nil)

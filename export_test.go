@@ -9,19 +9,56 @@ package syncmap
 // package, so that the fuzzer sees which paths an input reaches.
 var _ any = (*Map[int, int])(nil)
 
-// SetBuild sets how many entries of the read map a call copies when it
-// takes a step of a dirty map's build, and up to how many it copies at once,
-// and returns a function that restores the settings it replaced. Tests that
-// call it must not run in parallel.
-func SetBuild(step, atOnce int) (restore func()) {
-	oldStep, oldAtOnce := buildStep, buildAtOnce
-	buildStep, buildAtOnce = step, atOnce
-	return func() { buildStep, buildAtOnce = oldStep, oldAtOnce }
+// SetMaxGroups sets the size, in groups of 8 slots, past which a segment is
+// split, and returns a function that restores the size it replaced. A small
+// size splits segments after a few keys. Tests that call it must not run in
+// parallel.
+func SetMaxGroups(groups int) (restore func()) {
+	old := maxGroups
+	maxGroups = groups
+	return func() { maxGroups = old }
 }
 
-// Building reports whether m's dirty map is being built.
-func Building[K comparable, V any](m *Map[K, V]) bool {
+// SetTestHash makes every Map whose first table is made from now on hash a
+// key whose hash would be h to f(h), and returns a function that undoes it.
+// With f returning a constant, every key collides with every other. Tests
+// that call it must not run in parallel.
+func SetTestHash(f func(h uint64) uint64) (restore func()) {
+	old := testHash
+	testHash = f
+	return func() { testHash = old }
+}
+
+// Hash returns the hash of key in m, which must have a table.
+func Hash[K comparable, V any](m *Map[K, V], key K) uint64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.build != nil
+	return hash(&m.hs, key)
+}
+
+// Segments returns the number of segments of m's read map, of its dirty
+// table (0 if it has none), and of those that the dirty table still shares
+// with the read map.
+func Segments[K comparable, V any](m *Map[K, V]) (read, dirty, shared int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	inRead := make(map[*segment[K, V]]bool)
+	if r := m.read.Load(); r != nil {
+		for _, s := range r.dir {
+			inRead[s] = true
+		}
+	}
+	if m.dirty != nil {
+		inDirty := make(map[*segment[K, V]]bool)
+		for _, s := range m.dirty.dir {
+			if !inDirty[s] {
+				inDirty[s] = true
+				if inRead[s] {
+					shared++
+				}
+			}
+		}
+		dirty = len(inDirty)
+	}
+	return len(inRead), dirty, shared
 }

@@ -5,9 +5,7 @@ package syncmap
 
 import (
 	"iter"
-	"math"
 	"reflect"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -27,168 +25,175 @@ import (
 // The zero Map is empty and ready for use. A Map must not be copied after
 // first use.
 //
-// The first value stored for a key shares one allocation with the key's
-// entry. When that value is later replaced, it stays reachable until the key
-// is deleted and the map has moved past it (see the package documentation).
-//
 // In the terminology of [the Go memory model], a write operation of Map
 // "synchronizes before" every read operation that observes its effect. The
 // read and write operations are listed in the package documentation.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 type Map[K comparable, V any] struct {
-	// read holds the keys that can be accessed without mu. It is always safe
-	// to load, but must only be stored with mu held. A nil read stands for
-	// an empty read map that is not amended.
+	// read is the read map: the keys that can be accessed without mu. It is
+	// always safe to load, but must only be stored with mu held. A nil read
+	// stands for an empty read map that is not amended.
 	//
 	// The entries of the read map may be updated without mu, but only an
 	// entry that is not expunged may be given a value, and an expunged entry
 	// may only be revived with mu held, because it is missing from dirty.
 	read atomic.Pointer[readOnly[K, V]]
 
-	mu sync.Mutex // protects dirty, build, misses and computing, and serializes stores to read
+	mu sync.Mutex // protects every field below, and serializes stores to read
 
-	// dirty holds every key in the map, when it is not nil: the read map's
-	// entries that are not expunged, plus the keys stored since dirty was
-	// built. It is nil exactly when the read map is not amended.
-	//
-	// Promoting dirty to be the read map is a single store, so dirty holds
-	// no expunged entries. A key is stored for the first time by adding it
-	// to dirty; if dirty is nil, it is first built from the read map, at
-	// once if that is small and otherwise step by step (see build).
-	dirty map[K]*entry[V]
-
-	// build copies the read map into dirty a step at a time, on the calls
-	// that take mu, so that none of them pays for all of it. Nil when dirty
-	// is complete or nil. While it is not nil, dirty plus the entries of the
-	// read map it has yet to reach hold every key. Guarded by mu.
-	build *dirtyBuild[K, V]
+	// dirty holds every key in the map, when it is not nil: the entries of
+	// the read map that are not expunged, plus the keys stored since dirty
+	// was made. It is nil exactly when the read map is not amended. It
+	// shares the read map's segments until it writes to them (see table).
+	dirty *table[K, V]
 
 	// misses counts the look-ups that needed mu because the read map lacked
-	// the key, since read was last replaced. Once they add up to the size of
-	// dirty, the cost of building dirty is paid for, and dirty is promoted.
+	// the key, since read was last replaced. Once they add up to the size
+	// of dirty, dirty is promoted to be the read map.
 	misses int
+
+	// hs and mode are made with the Map's first table, and kept for its
+	// life; every read map carries a copy.
+	hs   hasher
+	mode valueMode
+
+	// sweeping is set when a dirty table is made from a read map of which a
+	// quarter or more of the entries are deleted. Each call that takes mu
+	// then copies, before releasing it, the next segment that dirty still
+	// shares with the read map and that holds deleted entries, leaving them
+	// out; sweep is the lowest hash whose segment is yet to be looked at.
+	// Once every segment has been looked at, dirty is promoted, and the
+	// deleted entries of the old read map become garbage, even those of
+	// segments that no write reached.
+	sweeping bool
+	sweep    uint64
 
 	// computing has a key for each LoadOrCompute callback that is running.
 	// Its channel is made by the first caller that waits for it, and closed
-	// when the callback returns or panics. Guarded by mu; nil until the
-	// first LoadOrCompute that computes.
+	// when the callback returns or panics. Nil until the first LoadOrCompute
+	// that computes.
 	computing map[K]chan struct{}
 }
 
-// readOnly is a read map: published through Map.read, never written after.
+// readOnly is a read map: published through Map.read, never written after,
+// but for its filter's bits and its counter.
 type readOnly[K comparable, V any] struct {
-	m       map[K]*entry[V]
-	amended bool // dirty holds keys that m lacks; dirty != nil
+	table[K, V]
+	hs   hasher
+	mode valueMode
+
+	// filter is not nil exactly when the read map is amended: the dirty
+	// table holds keys that the read map lacks. It sums those keys up (see
+	// filter), so that a look-up that misses the read map needs mu only if
+	// the dirty table may hold its key.
+	filter *filter
 
 	// count counts the keys present, for Len. Every read map from the first
 	// new key to the next Clear shares one counter; Clear starts the next
 	// with a new one, so that calls still working on entries of the cleared
-	// map count on the old counter, which nobody reads any more. Nil only
-	// in the read map of a new or cleared Map, which has no entries.
+	// map count on the old counter, which nobody reads any more.
 	count *counter
 }
 
-// counted counts, without mu, that the key of e, found in r.m, appeared
+// counted counts, without mu, that the key of e, found in r, appeared
 // (delta 1) or disappeared (delta -1).
-func (r readOnly[K, V]) counted(e *entry[V], delta int64) {
+func (r *readOnly[K, V]) counted(e *entry[V], delta int64) {
 	r.count.add(uintptr(unsafe.Pointer(e)), delta)
 }
 
 // countedLocked counts that the key of e appeared or disappeared, with mu
 // held and r the current read map.
-func (r readOnly[K, V]) countedLocked(e *entry[V], delta int64) {
+func (r *readOnly[K, V]) countedLocked(e *entry[V], delta int64) {
 	r.count.addLocked(uintptr(unsafe.Pointer(e)), delta)
 }
 
-// withCounter is the first amended read map of a Map, or of a Map since
-// Clear, together with the counter of all the read maps that follow until
-// the next Clear. Allocating them as one keeps Clear followed by a new key
-// at the allocations it would cost without Len. The read map it holds is
-// empty, so keeping it alive for the sake of the counter costs nothing.
-type withCounter[K comparable, V any] struct {
-	read  readOnly[K, V]
-	count counter
+// mayBeDirty reports whether the dirty table may hold a key of hash h that
+// r lacks.
+func (r *readOnly[K, V]) mayBeDirty(h uint64) bool {
+	return r.filter != nil && r.filter.mayHave(h)
 }
 
-// loadReadOnly returns the current read map.
-func (m *Map[K, V]) loadReadOnly() readOnly[K, V] {
-	if p := m.read.Load(); p != nil {
-		return *p
+// unlock releases mu, first taking a step of the sweep if one is under way:
+// each call that needs mu pays a bounded share of it.
+func (m *Map[K, V]) unlock() {
+	if m.sweeping {
+		m.sweepLocked()
 	}
-	return readOnly[K, V]{}
+	m.mu.Unlock()
 }
 
-// lock locks mu and, if dirty is being built, takes the next step of the
-// build: each call that needs mu pays a bounded share of it.
-func (m *Map[K, V]) lock() {
-	m.mu.Lock()
-	if m.build != nil {
-		m.buildLocked(buildStep)
+// hashLocked returns the hash of key, making the Map's hasher first if it
+// has none yet.
+func (m *Map[K, V]) hashLocked(key K) uint64 {
+	if m.hs.kind == 0 {
+		m.hs = newHasher[K]()
+		m.mode = valueModeOf(reflect.TypeFor[V]())
 	}
+	return hash(&m.hs, key)
 }
 
 // Load returns the value stored in the map for a key, or the zero value if no
 // value is present. The ok result indicates whether value was found in the
 // map.
 func (m *Map[K, V]) Load(key K) (value V, ok bool) {
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		return e.load()
+	r := m.read.Load()
+	if r == nil {
+		return value, false
 	}
-	if !read.amended {
+	h := hash(&r.hs, key)
+	if e := r.find(key, h); e != nil {
+		return e.load(r.mode)
+	}
+	if !r.mayBeDirty(h) {
 		return value, false
 	}
 	return m.loadSlow(key)
 }
 
 func (m *Map[K, V]) loadSlow(key K) (value V, ok bool) {
-	m.lock()
-	defer m.mu.Unlock()
-	if e, ok := m.lookupLocked(key); ok {
-		return e.load()
+	m.mu.Lock()
+	defer m.unlock()
+	if e := m.lookupLocked(key, m.hashLocked(key)); e != nil {
+		return e.load(m.mode)
 	}
 	return value, false
 }
 
-// lookupLocked returns the entry of key from the read map, or failing that
-// from the dirty map, counting a miss.
-func (m *Map[K, V]) lookupLocked(key K) (e *entry[V], ok bool) {
+// lookupLocked returns the entry of key, whose hash is h, from the read
+// map, or failing that from the dirty table, counting a miss.
+func (m *Map[K, V]) lookupLocked(key K, h uint64) *entry[V] {
 	// The read map may have been replaced while we waited for mu.
-	read := m.loadReadOnly()
-	if e, ok = read.m[key]; ok || !read.amended {
-		return e, ok
+	r := m.read.Load()
+	if r == nil {
+		return nil
 	}
-	e, ok = m.dirty[key]
+	if e := r.find(key, h); e != nil || r.filter == nil {
+		return e
+	}
+	e := m.dirty.find(key, h)
 	m.missLocked()
-	return e, ok
+	return e
 }
 
-// missLocked counts a look-up that had to go to the dirty map, and promotes
-// dirty once the misses have paid for building it.
+// missLocked counts a look-up that had to go to the dirty table, and
+// promotes it once the misses add up to its size.
 func (m *Map[K, V]) missLocked() {
 	m.misses++
-	// A dirty map still being built is not promoted yet. Each miss takes a
-	// step of the build, so it ends after about len(read)/buildStep misses:
-	// long before they add up to the size of dirty, unless most of read's
-	// keys were deleted.
-	if m.misses >= len(m.dirty) && m.build == nil {
+	if m.misses >= m.dirty.used {
 		m.promoteLocked()
 	}
 }
 
-// promoteLocked makes the dirty map the read map, finishing its build first
-// if need be. The read map is then complete, and the next new key will
-// build a new dirty map.
+// promoteLocked makes the dirty table the read map's. The read map is then
+// complete, and the next new key will make a new dirty table.
 func (m *Map[K, V]) promoteLocked() {
-	if m.build != nil {
-		m.buildLocked(math.MaxInt)
-	}
-	count := m.loadReadOnly().count
+	count := m.read.Load().count
 	count.stripeLocked() // before any read map with entries is published
-	m.read.Store(&readOnly[K, V]{m: m.dirty, count: count})
+	m.read.Store(&readOnly[K, V]{table: *m.dirty, hs: m.hs, mode: m.mode, count: count})
 	m.dirty = nil
 	m.misses = 0
+	m.sweeping = false
 }
 
 // Store sets the value for a key.
@@ -199,29 +204,31 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap swaps the value for a key and returns the previous value if any. The
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		if p, ok := e.trySwap(value); ok {
-			if p == nil {
-				read.counted(e, 1)
+	if r := m.read.Load(); r != nil {
+		if e := r.find(key, hash(&r.hs, key)); e != nil {
+			if p, ok := e.trySwap(value, r.mode); ok {
+				if p == nil {
+					r.counted(e, 1)
+				}
+				return valueAt[V](p, r.mode)
 			}
-			return valueAt[V](p)
 		}
 	}
 	return m.swapSlow(key, value)
 }
 
 func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
-	m.lock()
-	defer m.mu.Unlock()
-	if e := m.storableEntryLocked(key); e != nil {
-		p := e.swapLocked(value)
+	m.mu.Lock()
+	defer m.unlock()
+	h := m.hashLocked(key)
+	if e := m.storableEntryLocked(key, h); e != nil {
+		p := e.swapLocked(value, m.mode)
 		if p == nil {
-			m.loadReadOnly().countedLocked(e, 1)
+			m.read.Load().countedLocked(e, 1)
 		}
-		return valueAt[V](p)
+		return valueAt[V](p, m.mode)
 	}
-	m.storeNewLocked(key, value)
+	m.storeNewLocked(key, h, value)
 	return previous, false
 }
 
@@ -229,185 +236,172 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 // it stores and returns the given value. The loaded result is true if the
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		if actual, loaded, ok := e.tryLoadOrStore(value); ok {
-			if !loaded {
-				read.counted(e, 1)
+	if r := m.read.Load(); r != nil {
+		if e := r.find(key, hash(&r.hs, key)); e != nil {
+			if actual, loaded, ok := e.tryLoadOrStore(value, r.mode); ok {
+				if !loaded {
+					r.counted(e, 1)
+				}
+				return actual, loaded
 			}
-			return actual, loaded
 		}
 	}
 	return m.loadOrStoreSlow(key, value)
 }
 
 func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
-	m.lock()
-	defer m.mu.Unlock()
-	return m.loadOrStoreLocked(key, value)
+	m.mu.Lock()
+	defer m.unlock()
+	return m.loadOrStoreLocked(key, m.hashLocked(key), value)
 }
 
-func (m *Map[K, V]) loadOrStoreLocked(key K, value V) (actual V, loaded bool) {
-	if e := m.storableEntryLocked(key); e != nil {
-		actual, loaded, _ = e.tryLoadOrStore(value)
+func (m *Map[K, V]) loadOrStoreLocked(key K, h uint64, value V) (actual V, loaded bool) {
+	if e := m.storableEntryLocked(key, h); e != nil {
+		actual, loaded, _ = e.tryLoadOrStore(value, m.mode)
 		if !loaded {
-			m.loadReadOnly().countedLocked(e, 1)
+			m.read.Load().countedLocked(e, 1)
 		}
 		return actual, loaded
 	}
-	m.storeNewLocked(key, value)
+	m.storeNewLocked(key, h, value)
 	return value, false
 }
 
-// storableEntryLocked returns the entry of key, or nil if neither map has
-// one. The entry is not expunged, so a value stored in it before mu is
-// released will not be lost.
-func (m *Map[K, V]) storableEntryLocked(key K) *entry[V] {
+// storableEntryLocked returns the entry of key, whose hash is h, or nil if
+// neither the read map nor the dirty table has one. The entry is not
+// expunged, so a value stored in it before mu is released will not be lost.
+func (m *Map[K, V]) storableEntryLocked(key K, h uint64) *entry[V] {
 	// The read map may have been replaced while we waited for mu.
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
+	r := m.read.Load()
+	if r == nil {
+		return nil
+	}
+	if e := r.find(key, h); e != nil {
 		if e.unexpungeLocked() {
-			// Only building dirty expunges entries, so dirty is not nil.
-			m.dirty[key] = e
+			// Only the dirty table expunges entries, so it exists.
+			m.dirty.insertLocked(key, h, e, &m.hs)
 		}
 		return e
 	}
-	if e, ok := m.dirty[key]; ok {
+	if r.filter == nil {
+		return nil
+	}
+	if e := m.dirty.find(key, h); e != nil {
 		m.missLocked()
 		return e
 	}
 	return nil
 }
 
-// storeNewLocked adds a key that neither map has.
-func (m *Map[K, V]) storeNewLocked(key K, value V) {
-	read := m.loadReadOnly()
-	if !read.amended {
-		m.startBuildLocked(read.m)
-		m.read.Store(read.amendedLocked())
+// storeNewLocked adds a key that neither the read map nor the dirty table
+// has.
+func (m *Map[K, V]) storeNewLocked(key K, h uint64, value V) {
+	r := m.read.Load()
+	if r == nil || r.filter == nil {
+		r = m.amendLocked(r)
 	}
-	e := newEntry(value)
-	m.dirty[key] = e
-	m.loadReadOnly().countedLocked(e, 1)
+	e := newEntry(value, m.mode)
+	m.dirty.insertLocked(key, h, e, &m.hs)
+	r.filter.addLocked(h)
+	r.countedLocked(e, 1)
 }
 
-// amendedLocked returns a copy of r marked amended, for a dirty map just
-// built. A new or cleared Map gets its counter here.
-func (r readOnly[K, V]) amendedLocked() *readOnly[K, V] {
-	if r.count == nil {
-		first := &withCounter[K, V]{read: readOnly[K, V]{m: r.m, amended: true}}
-		first.read.count = &first.count
-		return &first.read
+// amendLocked makes a dirty table from r, the read map, which is not
+// amended, and publishes a copy of r marked amended. A new or cleared Map,
+// whose r is nil, gets its first tables and counter here.
+func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
+	if r == nil {
+		m.dirty = &table[K, V]{}
+		*m.dirty = newTable[K, V](1)
+		a := &withCounter[K, V]{read: readOnly[K, V]{table: newTable[K, V](0), hs: m.hs, mode: m.mode}}
+		a.read.filter = newFilter(0)
+		a.read.count = &a.count
+		m.read.Store(&a.read)
+		return &a.read
 	}
-	// A new readOnly, not &r: taking r's address would move it to the heap
-	// on every call, a second allocation per new key.
-	return &readOnly[K, V]{m: r.m, amended: true, count: r.count}
+	m.dirty = r.newDirty()
+	if deleted := r.used - r.count.sum(); deleted > 0 && 4*deleted >= r.used {
+		m.sweeping = true
+	}
+	a := &readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, filter: newFilter(r.used), count: r.count}
+	m.read.Store(a)
+	return a
 }
 
-// A dirty map is built from a read map of more than buildAtOnce entries in
-// steps of buildStep entries: a few hundred microseconds of work at most, on
-// a map too large for the caches. A smaller read map is copied at once,
-// which is cheaper per entry: its entries are likely in cache, and the dirty
-// map is sized for them from the start. Both are read with mu held, and
-// written only by tests (SetBuild in export_test.go), while no Map is in
-// use, to reach every state of a build with few keys.
-var (
-	buildAtOnce = 4096
-	buildStep   = 128
-)
-
-// maxPresize caps the room a dirty map built in steps is made with.
-const maxPresize = 1 << 16
-
-// A dirtyBuild walks the read map that the dirty map is being built from.
-// That read map stays the current one until the build ends: only a
-// promotion, which finishes the build first, a new key on a read map that
-// is not amended, which this one is, and Clear, which drops the build,
-// replace it.
-type dirtyBuild[K comparable, V any] struct {
-	iter *reflect.MapIter // resumes where the last step stopped
-	key  K                // the current key, copied here by keyv
-	keyv reflect.Value    // settable, aliasing key: reading keys allocates nothing
+// withCounter is the first amended read map of a Map, or of a Map since
+// Clear, together with the counter of all the read maps that follow until
+// the next Clear. Allocating them as one saves an allocation to each Clear
+// that is followed by a new key.
+type withCounter[K comparable, V any] struct {
+	read  readOnly[K, V]
+	count counter
 }
 
-// startBuildLocked makes the dirty map for read, a new read map, and starts
-// copying read's entries into it, expunging the deleted ones so that they
-// stay out of it.
-func (m *Map[K, V]) startBuildLocked(read map[K]*entry[V]) {
-	if len(read) <= buildAtOnce {
-		m.dirty = make(map[K]*entry[V], len(read)+1)
-		for k, e := range read {
-			if !e.tryExpungeLocked() {
-				m.dirty[k] = e
-			}
-		}
+// sweepLocked looks at the next segment of the sweep (see Map.sweeping),
+// and promotes dirty once it has looked at them all.
+func (m *Map[K, V]) sweepLocked() {
+	t := m.dirty
+	s := t.segmentOf(m.sweep)
+	if s.gen != t.gen && s.hasDeleted() {
+		t.rebuildLocked(s, m.sweep, &m.hs)
+		s = t.segmentOf(m.sweep)
+	}
+	// The segment holds the hashes that begin with its depth bits of
+	// sweep: go on from the first hash past them.
+	next := (m.sweep>>1>>(63-s.depth) + 1) << 1 << (63 - s.depth)
+	if s.depth == 0 || next == 0 {
+		m.sweep = 0
+		m.promoteLocked()
 		return
 	}
-	// Sized for read up to a point: making room for all of a large read
-	// map's keys at once would stall this call again. On the machine in the
-	// README, make takes 4 ms for 1<<20 keys and 0.15 ms for 1<<16, though
-	// page faults on fresh memory can multiply that. Below the cap, sizing
-	// saves the rehashing of a growing map: a map of 1<<16 keys built from
-	// room for 1<<14 took its cache workload (BenchmarkCacheMix) 10% longer.
-	m.dirty = make(map[K]*entry[V], min(len(read), maxPresize))
-	m.build = &dirtyBuild[K, V]{iter: reflect.ValueOf(read).MapRange()}
-	m.build.keyv = reflect.ValueOf(&m.build.key).Elem()
-	m.buildLocked(buildStep)
-}
-
-// buildLocked copies up to n more entries of the read map into the dirty
-// map, as startBuildLocked does, and ends the build after the last.
-func (m *Map[K, V]) buildLocked(n int) {
-	b := m.build
-	for range n {
-		if !b.iter.Next() {
-			m.build = nil
-			return
-		}
-		e := (*entry[V])(b.iter.Value().UnsafePointer())
-		if !e.tryExpungeLocked() {
-			b.keyv.SetIterKey(b.iter)
-			m.dirty[b.key] = e
-		}
-	}
+	m.sweep = next
 }
 
 // LoadAndDelete deletes the value for a key, returning the previous value if
 // any. The loaded result reports whether the key was present.
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		value, loaded = e.delete()
+	r := m.read.Load()
+	if r == nil {
+		return value, false
+	}
+	h := hash(&r.hs, key)
+	if e := r.find(key, h); e != nil {
+		value, loaded = e.delete(r.mode)
 		if loaded {
-			read.counted(e, -1)
+			r.counted(e, -1)
 		}
 		return value, loaded
 	}
-	if !read.amended {
+	if !r.mayBeDirty(h) {
 		return value, false
 	}
 	return m.loadAndDeleteSlow(key)
 }
 
 func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
-	m.lock()
-	defer m.mu.Unlock()
+	m.mu.Lock()
+	defer m.unlock()
+	h := m.hashLocked(key)
 	// The read map may have been replaced while we waited for mu.
-	read := m.loadReadOnly()
-	e, ok := read.m[key]
-	if !ok && read.amended {
-		e, ok = m.dirty[key]
-		// A key that the read map lacks can leave dirty at once: no reader
-		// can reach its entry without mu.
-		delete(m.dirty, key)
-		m.missLocked()
-	}
-	if !ok {
+	r := m.read.Load()
+	if r == nil {
 		return value, false
 	}
-	value, loaded = e.delete()
+	e := r.find(key, h)
+	if e == nil && r.filter != nil {
+		if e = m.dirty.find(key, h); e != nil {
+			// A key that the read map lacks can leave the dirty table at
+			// once: no reader can reach its entry without mu.
+			m.dirty.removeLocked(key, h)
+		}
+		m.missLocked()
+	}
+	if e == nil {
+		return value, false
+	}
+	value, loaded = e.delete(m.mode)
 	if loaded {
-		m.loadReadOnly().countedLocked(e, -1)
+		m.read.Load().countedLocked(e, -1)
 	}
 	return value, loaded
 }
@@ -426,21 +420,25 @@ func (m *Map[K, V]) Delete(key K) {
 // are of the same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	mustBeComparable[V]("CompareAndSwap")
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		return e.tryCompareAndSwap(old, new)
+	r := m.read.Load()
+	if r == nil {
+		return false
 	}
-	if !read.amended {
+	h := hash(&r.hs, key)
+	if e := r.find(key, h); e != nil {
+		return e.tryCompareAndSwap(old, new, r.mode)
+	}
+	if !r.mayBeDirty(h) {
 		return false
 	}
 	return m.compareAndSwapSlow(key, old, new)
 }
 
 func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
-	m.lock()
-	defer m.mu.Unlock()
-	if e, ok := m.lookupLocked(key); ok {
-		return e.tryCompareAndSwap(old, new)
+	m.mu.Lock()
+	defer m.unlock()
+	if e := m.lookupLocked(key, m.hashLocked(key)); e != nil {
+		return e.tryCompareAndSwap(old, new, m.mode)
 	}
 	return false
 }
@@ -452,31 +450,49 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 // [Map.CompareAndSwap] does.
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	mustBeComparable[V]("CompareAndDelete")
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		deleted = e.compareAndDelete(old)
+	r := m.read.Load()
+	if r == nil {
+		return false
+	}
+	h := hash(&r.hs, key)
+	if e := r.find(key, h); e != nil {
+		deleted = e.compareAndDelete(old, r.mode)
 		if deleted {
-			read.counted(e, -1)
+			r.counted(e, -1)
 		}
 		return deleted
 	}
-	if !read.amended {
+	if !r.mayBeDirty(h) {
 		return false
 	}
 	return m.compareAndDeleteSlow(key, old)
 }
 
 func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
-	m.lock()
-	defer m.mu.Unlock()
-	if e, ok := m.lookupLocked(key); ok {
-		deleted = e.compareAndDelete(old)
-		if deleted {
-			m.loadReadOnly().countedLocked(e, -1)
-		}
-		return deleted
+	m.mu.Lock()
+	defer m.unlock()
+	h := m.hashLocked(key)
+	// The read map may have been replaced while we waited for mu.
+	r := m.read.Load()
+	if r == nil {
+		return false
 	}
-	return false
+	e, dirtyOnly := r.find(key, h), false
+	if e == nil && r.filter != nil {
+		e, dirtyOnly = m.dirty.find(key, h), true
+	}
+	if e != nil {
+		if deleted = e.compareAndDelete(old, m.mode); deleted {
+			if dirtyOnly {
+				m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
+			}
+			m.read.Load().countedLocked(e, -1)
+		}
+	}
+	if dirtyOnly {
+		m.missLocked()
+	}
+	return deleted
 }
 
 // Range calls f sequentially for each key and value present in the map. If f
@@ -489,35 +505,42 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 // no lock while f runs, so f may call any method of the map, Range and Clear
 // included, and a panic in f leaves the map usable.
 //
-// Range is O(n) in the number of keys even if f returns false after a
-// constant number of calls.
+// Range is O(n) in the number of keys, less if f returns false early.
 func (m *Map[K, V]) Range(f func(key K, value V) bool) {
-	read := m.loadReadOnly()
-	if read.amended {
-		read = m.promote()
+	r := m.read.Load()
+	if r == nil {
+		return
 	}
-	for k, e := range read.m {
-		v, ok := e.load()
-		if !ok {
-			continue
+	if r.filter != nil {
+		r = m.promote()
+	}
+	// The read map is complete and never changes: walk its segments, each
+	// once, though it may fill several slots of the directory.
+	for i := 0; i < len(r.dir); {
+		s := r.dir[i]
+		for g, ctrl := range s.ctrl {
+			for b := matchFull(ctrl); b != 0; b = b.rest() {
+				sl := &s.slots[g*groupSize+b.first()]
+				if v, ok := sl.e.load(r.mode); ok && !f(sl.key, v) {
+					return
+				}
+			}
 		}
-		if !f(k, v) {
-			break
-		}
+		i += 1 << (r.depth - s.depth)
 	}
 }
 
 // promote makes the read map complete and returns it. Range pays O(n)
 // anyway, so promoting early costs it nothing and lets it iterate without
 // mu.
-func (m *Map[K, V]) promote() readOnly[K, V] {
+func (m *Map[K, V]) promote() *readOnly[K, V] {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// The read map may have been replaced while we waited for mu.
-	if m.loadReadOnly().amended {
+	if r := m.read.Load(); r != nil && r.filter != nil {
 		m.promoteLocked()
 	}
-	return m.loadReadOnly()
+	return m.read.Load()
 }
 
 // Clear deletes all the entries, resulting in an empty Map.
@@ -525,16 +548,16 @@ func (m *Map[K, V]) promote() readOnly[K, V] {
 // A call that races with Clear takes effect either before it, and is
 // cleared, or after it.
 func (m *Map[K, V]) Clear() {
-	read := m.loadReadOnly()
-	if len(read.m) == 0 && !read.amended {
+	if m.read.Load() == nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.read.Store(nil)
 	m.dirty = nil
-	m.build = nil
 	m.misses = 0
+	m.sweeping = false
+	m.sweep = 0
 }
 
 // Len returns the number of keys in the map. It takes O(1) time and no lock.
@@ -544,7 +567,11 @@ func (m *Map[K, V]) Clear() {
 // call: it is at least the number of keys present throughout the call, and
 // at most the number present at any time during it.
 func (m *Map[K, V]) Len() int {
-	return m.loadReadOnly().count.sum()
+	r := m.read.Load()
+	if r == nil {
+		return 0
+	}
+	return r.count.sum()
 }
 
 // All returns an iterator over the keys and values in the map, with the
@@ -592,10 +619,11 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 // A hit is as fast as [Map.Load] and allocates nothing. In the terms of the
 // memory model, LoadOrCompute is a read, and also a write when it stores.
 func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
-	read := m.loadReadOnly()
-	if e, ok := read.m[key]; ok {
-		if v, ok := e.load(); ok {
-			return v, true
+	if r := m.read.Load(); r != nil {
+		if e := r.find(key, hash(&r.hs, key)); e != nil {
+			if v, ok := e.load(r.mode); ok {
+				return v, true
+			}
 		}
 	}
 	return m.loadOrComputeSlow(key, compute)
@@ -603,10 +631,11 @@ func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded boo
 
 func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded bool) {
 	for {
-		m.lock()
-		if e, ok := m.lookupLocked(key); ok {
-			if v, ok := e.load(); ok {
-				m.mu.Unlock()
+		m.mu.Lock()
+		h := m.hashLocked(key)
+		if e := m.lookupLocked(key, h); e != nil {
+			if v, ok := e.load(m.mode); ok {
+				m.unlock()
 				return v, true
 			}
 		}
@@ -616,14 +645,14 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded
 				m.computing = make(map[K]chan struct{})
 			}
 			m.computing[key] = nil // running, and nobody waiting yet
-			m.mu.Unlock()
+			m.unlock()
 			return m.compute(key, compute)
 		}
 		if done == nil {
 			done = make(chan struct{})
 			m.computing[key] = done
 		}
-		m.mu.Unlock()
+		m.unlock()
 		// The value is stored by the time done is closed, unless compute
 		// panicked or the key was deleted at once: then look again.
 		<-done
@@ -636,18 +665,18 @@ func (m *Map[K, V]) compute(key K, compute func() V) (actual V, loaded bool) {
 	returned := false
 	defer func() {
 		if !returned { // compute panicked: release the key and let the panic go on
-			m.lock()
+			m.mu.Lock()
 			m.releaseLocked(key)
-			m.mu.Unlock()
+			m.unlock()
 		}
 	}()
 	value := compute()
 	returned = true
 
-	m.lock()
-	defer m.mu.Unlock()
+	m.mu.Lock()
+	defer m.unlock()
 	m.releaseLocked(key)
-	return m.loadOrStoreLocked(key, value)
+	return m.loadOrStoreLocked(key, m.hashLocked(key), value)
 }
 
 // releaseLocked ends the computation for key and wakes the callers waiting
@@ -667,89 +696,4 @@ func mustBeComparable[V any](method string) {
 	if t := reflect.TypeOf((*V)(nil)).Elem(); !t.Comparable() {
 		panic("syncmap: " + method + " called on a Map whose value type " + t.String() + " is not comparable")
 	}
-}
-
-// cacheLineSize is at least the size of a cache line on every supported
-// architecture: 64 bytes on most, 128 on ppc64le and some arm64 cores.
-const cacheLineSize = 128
-
-// A counter counts the keys present in one generation of a Map.
-//
-// Until the generation's first promotion, the read map is empty, so every
-// change is made with mu held, and goes to a plain count that needs no
-// atomic read-modify-write. The first promotion moves that count onto a set
-// of stripes on separate cache lines, where every later change goes, with
-// or without mu. A key's changes all go to the stripe its entry's address
-// selects, so that Len, which reads the stripes one by one, counts each key
-// as it was at one moment: a key that is present throughout a call of Len is
-// counted, and one that is absent throughout is not. The nil counter is
-// zero.
-type counter struct {
-	// locked is the count until stripes is set. It is written only with mu
-	// held, by a load and a store, and read by anyone.
-	locked atomic.Int64
-
-	// stripes is set once, with mu held, at the first promotion: a power of
-	// two of stripes, never changed after.
-	stripes atomic.Pointer[[]stripe]
-}
-
-type stripe struct {
-	n atomic.Int64 // read and written only atomically, by any goroutine
-	_ [cacheLineSize - 8]byte
-}
-
-// addLocked adds delta for the entry at address e. mu must be held.
-func (c *counter) addLocked(e uintptr, delta int64) {
-	if p := c.stripes.Load(); p != nil {
-		stripeOf(*p, e).n.Add(delta)
-		return
-	}
-	c.locked.Store(c.locked.Load() + delta)
-}
-
-// add adds delta for the entry at address e, without mu. The entry was
-// found in a read map with entries, so the stripes are set.
-func (c *counter) add(e uintptr, delta int64) {
-	stripeOf(*c.stripes.Load(), e).n.Add(delta)
-}
-
-// stripeOf returns the stripe of entry e, by Fibonacci hashing of its
-// address.
-func stripeOf(s []stripe, e uintptr) *stripe {
-	h := uint64(e) * 0x9e3779b97f4a7c15
-	return &s[h>>32&uint64(len(s)-1)]
-}
-
-// stripeLocked moves the count onto stripes, if it is not there yet. Four
-// stripes per P make it unlikely that two cores change keys of one stripe
-// at the same time. mu must be held.
-func (c *counter) stripeLocked() {
-	if c.stripes.Load() != nil {
-		return
-	}
-	n := 1
-	for n < 4*runtime.GOMAXPROCS(0) && n < 64 {
-		n *= 2
-	}
-	s := make([]stripe, n)
-	s[0].n.Store(c.locked.Load())
-	c.stripes.Store(&s)
-}
-
-func (c *counter) sum() int {
-	if c == nil {
-		return 0
-	}
-	p := c.stripes.Load()
-	if p == nil {
-		// Read after stripes: if they were set meanwhile, locked holds the
-		// count at that moment, a count from within this call.
-		return int(max(c.locked.Load(), 0))
-	}
-	var n int64
-	for i := range *p {
-		n += (*p)[i].n.Load()
-	}
-	return int(max(n, 0))
 }

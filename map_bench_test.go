@@ -4,7 +4,6 @@
 package syncmap_test
 
 import (
-	"math"
 	"testing"
 
 	"github.com/gosyncmap/syncmap"
@@ -156,15 +155,8 @@ func BenchmarkMemory(b *testing.B) {
 	mapbench.Memory(b, impls)
 }
 
-// BenchmarkStoreLatency adds syncmap-oneshot: syncmap with each dirty map
-// built by one call, as in the classic design.
 func BenchmarkStoreLatency(b *testing.B) {
-	oneshot := mapbench.Impl[int]{
-		Name:     "syncmap-oneshot",
-		New:      impls.Int[0].New,
-		Settings: func() (restore func()) { return syncmap.SetBuild(math.MaxInt, math.MaxInt) },
-	}
-	mapbench.StoreLatency(b, append([]mapbench.Impl[int]{impls.Int[0], oneshot}, impls.Int[1:]...))
+	mapbench.StoreLatency(b, impls.Int)
 }
 
 func TestEveryWorkloadIsBenchmarked(t *testing.T) {

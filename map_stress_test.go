@@ -137,28 +137,30 @@ func decodeFuzzCalls(data []byte) []mapCall {
 //
 // The seed corpus in testdata/fuzz/FuzzMap reaches promotion, expunging,
 // reviving an expunged key through each storing method, and Clear. Each
-// input runs twice: with the dirty map built at once, and one entry per
-// call, so that the calls meet builds in every state.
+// input runs with the default table and under each of tableVariants, so
+// that the calls meet splits and keys that collide.
 func FuzzMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := decodeFuzzCalls(data)
 		want, wantContents := applyCalls(new(refmap.RWMutexMap[int, int]), calls)
-		check := func(build string) {
+		check := func(table string) {
 			got, gotContents := applyCalls(new(syncmap.Map[int, int]), calls)
 			for i, c := range calls {
 				if !reflect.DeepEqual(got[i], want[i]) {
-					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", build, formatCalls(calls[:i]),
+					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", table, formatCalls(calls[:i]),
 						formatCall(c), formatResult(c.op, got[i]), got[i].len, formatResult(c.op, want[i]), want[i].len)
 				}
 			}
 			if !reflect.DeepEqual(gotContents, wantContents) {
-				t.Fatalf("%s, after %s:\ncontents = %v; want %v", build, formatCalls(calls), gotContents, wantContents)
+				t.Fatalf("%s, after %s:\ncontents = %v; want %v", table, formatCalls(calls), gotContents, wantContents)
 			}
 		}
-		check("dirty maps built at once")
-		restore := syncmap.SetBuild(1, 1)
-		defer restore()
-		check("dirty maps built one entry per call")
+		check("default table")
+		for _, tv := range tableVariants {
+			restore := tv.set()
+			check(tv.name)
+			restore()
+		}
 	})
 }
 
@@ -501,22 +503,23 @@ func TestLinearizable(t *testing.T) {
 		name       string
 		procs      int // 0: leave GOMAXPROCS as it is
 		goroutines int
-		buildStep  int // 0: leave it as it is
+		table      func() (restore func()) // nil: the default table
 	}{
-		{"GOMAXPROCS=default", 0, 6, 0},
+		{"GOMAXPROCS=default", 0, 6, nil},
 		// More threads than cores: the operating system then preempts
 		// threads in the middle of calls.
-		{"GOMAXPROCS=8", 8, 8, 0},
-		// Dirty maps built one entry per call: the set-up leaves a build
-		// under way, which the calls take steps of.
-		{"buildStep=1", 0, 6, 1},
+		{"GOMAXPROCS=8", 8, 8, nil},
+		// Segments of one group, whose keys all collide: the set-up's keys
+		// fill several, and the calls copy and split them.
+		{"segments=1group,hash=collide", 0, 6, tableVariants[1].set},
+		{"segments=1group,hash=fewBits", 0, 6, tableVariants[2].set},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tc.procs))
 			}
-			if tc.buildStep > 0 {
-				defer syncmap.SetBuild(tc.buildStep, tc.buildStep)()
+			if tc.table != nil {
+				defer tc.table()()
 			}
 			calls, overlapping := 0, 0
 			for i := range histories {
@@ -732,11 +735,12 @@ func TestSoak(t *testing.T) {
 		if left <= 0 || t.Failed() {
 			break
 		}
-		// Every other round builds dirty maps a few entries per call, so
-		// that builds under way meet every kind of call.
+		// Every other round runs under one of tableVariants, so that
+		// splits and colliding keys meet every kind of call. The maps keep
+		// the hash they were made with.
 		restore := func() {}
 		if n%2 == 1 {
-			restore = syncmap.SetBuild(4, 4)
+			restore = tableVariants[n/2%len(tableVariants)].set()
 		}
 		s.round(t, min(left, 250*time.Millisecond), seed+100*int64(n+1))
 		restore()

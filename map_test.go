@@ -193,6 +193,32 @@ func quickConfig(t *testing.T) *quick.Config {
 	return &quick.Config{MaxCount: count, Rand: rand.New(rand.NewSource(seed))}
 }
 
+// tableVariants are settings of Map's table under which the property,
+// fuzz, linearizability and soak tests run, besides the default: segments
+// of one group, which split after a few keys, alone and together with test
+// hashes that make every key collide, or that keep only a few bits of the
+// hash, so that splits find keys they cannot separate.
+var tableVariants = []struct {
+	name string
+	set  func() (restore func())
+}{
+	{"segments=1group", func() func() { return syncmap.SetMaxGroups(1) }},
+	{"segments=1group,hash=collide", func() func() {
+		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))
+	}},
+	{"segments=1group,hash=fewBits", func() func() {
+		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(fewBits))
+	}},
+}
+
+// fewBits keeps two bits of a hash for the directory, one for the group
+// and two of h2.
+func fewBits(h uint64) uint64 { return h & (3<<62 | 1<<38 | 3) }
+
+func both(restore1, restore2 func()) (restore func()) {
+	return func() { restore2(); restore1() }
+}
+
 func TestMatchesReference(t *testing.T) {
 	for _, ref := range implementations[1:] {
 		t.Run(ref.name, func(t *testing.T) {
@@ -207,96 +233,168 @@ func TestMatchesReference(t *testing.T) {
 			}
 		})
 	}
-	// With a step of one entry, every dirty map of two keys or more is
-	// built across calls, so the calls above meet builds in every state.
-	t.Run("buildStep=1", func(t *testing.T) {
-		defer syncmap.SetBuild(1, 1)()
-		got := func(calls []mapCall) ([]mapResult, [][2]int) {
-			return applyCalls(new(syncmap.Map[int, int]), calls)
-		}
-		want := func(calls []mapCall) ([]mapResult, [][2]int) {
-			return applyCalls(new(refmap.RWMutexMap[int, int]), calls)
-		}
-		if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
-			t.Error(err)
-		}
-	})
+	for _, tv := range tableVariants {
+		t.Run(tv.name, func(t *testing.T) {
+			defer tv.set()()
+			got := func(calls []mapCall) ([]mapResult, [][2]int) {
+				return applyCalls(new(syncmap.Map[int, int]), calls)
+			}
+			want := func(calls []mapCall) ([]mapResult, [][2]int) {
+				return applyCalls(new(refmap.RWMutexMap[int, int]), calls)
+			}
+			if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 }
 
-// buildingMap returns a map whose dirty map is being built, in steps of
-// two entries, from a read map of keys [0, readKeys), every third of them
-// deleted, together with a reference map of the same contents. The new key
-// that started the build is -1. copied more calls have taken steps of the
-// build. The caller must have set the step to 2.
-func buildingMap(t *testing.T, copied int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
+// copyingMap returns a map in the middle of copying its read map, with a
+// reference map of the same contents. Segments hold one group, so that the
+// read map has dozens. It holds the keys [0, readKeys), every fifth of them
+// deleted (too few to start a sweep); then the new keys -1 to -added were
+// stored, which made a dirty table that shares most segments with the read
+// map and has copied the others, splitting some of those. The caller must
+// have set segments of one group.
+func copyingMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
 	t.Helper()
-	const readKeys = 40
 	m, ref := new(syncmap.Map[int, int]), new(refmap.RWMutexMap[int, int])
 	for _, m := range []refmap.Interface[int, int]{m, ref} {
-		for k := range readKeys {
+		for k := range copyingKeys {
 			m.Store(k, k)
 		}
 		m.Range(func(int, int) bool { return true }) // promote
-		for k := 0; k < readKeys; k += 3 {
+		for k := 0; k < copyingKeys; k += 5 {
 			m.Delete(k)
 		}
-		m.Store(-1, -1)
-		for range copied {
-			m.Load(-2) // a miss: takes mu, and with it a step
+		for k := -1; k >= -added; k-- {
+			m.Store(k, k)
 		}
 	}
-	if !syncmap.Building(m) {
-		t.Fatalf("dirty map built after %d steps of 2 of %d entries", copied+1, readKeys)
+	if read, dirty, shared := syncmap.Segments(m); shared == 0 || shared == dirty || read < 10 {
+		t.Fatalf("after %d new keys, the dirty table shares %d of its %d segments with the read map's %d; want some, not all",
+			added, shared, dirty, read)
 	}
 	return m, ref
 }
 
-// TestCallsDuringBuild makes each kind of call on each kind of key (copied
-// into the dirty map or not yet, deleted or present, new) while the dirty
-// map is being built, and checks its result, then the contents.
-func TestCallsDuringBuild(t *testing.T) {
-	defer syncmap.SetBuild(2, 2)()
+const copyingKeys = 200
+
+// TestCallsDuringCopyOnWrite makes each kind of call on each kind of key
+// (in a segment that the dirty table copied or still shares, deleted or
+// present, new) while the dirty table shares some segments with the read
+// map, and checks its result, then the contents.
+func TestCallsDuringCopyOnWrite(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
 	for _, op := range mapOps {
-		for _, copied := range []int{0, 8, 16} {
-			for k := -3; k < 40; k += 2 {
-				m, ref := buildingMap(t, copied)
+		for _, added := range []int{1, 4, 12} {
+			for k := -13; k < copyingKeys+2; k += 3 {
+				m, ref := copyingMap(t, added)
 				c := mapCall{op: op, k: k, v: k, new: k + 1}
 				if got, want := c.apply(m), c.apply(ref); !reflect.DeepEqual(got, want) {
-					t.Errorf("%d steps into the build, %v = %+v; want %+v", copied+1, c, got, want)
+					t.Errorf("after %d new keys, %v = %+v; want %+v", added, c, got, want)
 				}
 				// A Store after it checks that the key was left storable.
 				m.Store(k, 100+k)
 				ref.Store(k, 100+k)
 				if got, want := contents(m), contents(ref); !reflect.DeepEqual(got, want) {
-					t.Errorf("%d steps into the build, after %v and Store(%d, %d), contents = %v; want %v",
-						copied+1, c, k, 100+k, got, want)
+					t.Errorf("after %d new keys, %v and Store(%d, %d), contents = %v; want %v",
+						added, c, k, 100+k, got, want)
 				}
 			}
 		}
 	}
 }
 
-// TestBuildIsBounded checks that a call takes at most one step of a build,
-// and that the steps end the build.
-func TestBuildIsBounded(t *testing.T) {
-	const keys, step = 1000, 10
-	defer syncmap.SetBuild(step, step)()
-	m := promotedMap(keys)
-	m.Store(keys, keys) // starts the build, and takes its first step
-	calls := 1
-	for ; syncmap.Building(m); calls++ {
-		if calls > keys/step+1 {
-			t.Fatalf("still building after %d calls of %d-entry steps over %d entries", calls, step, keys)
+// TestCallsDuringSplits makes each kind of call on each key of a map whose
+// segments of one group the keys stored so far have split again and
+// again, in the read map and in the dirty table, and checks its result,
+// then the contents.
+func TestCallsDuringSplits(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	for _, op := range mapOps {
+		for _, stored := range []int{5, 6, 7, 13, 29, 60} {
+			for k := -2; k < stored+2; k++ {
+				m, ref := new(syncmap.Map[int, int]), new(refmap.RWMutexMap[int, int])
+				for _, m := range []refmap.Interface[int, int]{m, ref} {
+					for k := range stored / 2 {
+						m.Store(k, k)
+					}
+					m.Range(func(int, int) bool { return true }) // promote
+					for k := stored / 2; k < stored; k++ {
+						m.Store(k, k)
+					}
+				}
+				c := mapCall{op: op, k: k, v: k, new: k + 1}
+				if got, want := c.apply(m), c.apply(ref); !reflect.DeepEqual(got, want) {
+					t.Errorf("with %d keys stored, %v = %+v; want %+v", stored, c, got, want)
+				}
+				m.Store(k, 100+k)
+				ref.Store(k, 100+k)
+				if got, want := contents(m), contents(ref); !reflect.DeepEqual(got, want) {
+					t.Errorf("with %d keys stored, after %v and Store(%d, %d), contents = %v; want %v",
+						stored, c, k, 100+k, got, want)
+				}
+			}
 		}
-		m.Load(-1)
 	}
-	// Each call copies step entries, and a last one finds none left.
-	if calls < keys/step {
-		t.Errorf("built %d entries in %d calls; want steps of at most %d", keys, calls, step)
+}
+
+// TestWorkPerCallIsBounded checks that no call copies more than a segment
+// for the dirty table it writes to, and one more to sweep deleted entries
+// away, however large the map: the dirty table of a map of 4096 keys, in
+// segments of two groups, must take hundreds of calls to copy them all.
+func TestWorkPerCallIsBounded(t *testing.T) {
+	defer syncmap.SetMaxGroups(2)()
+	const keys = 4096
+	m := promotedMap(keys)
+	for k := 0; k < keys; k += 2 {
+		m.Delete(k) // half the entries deleted: the next dirty table sweeps them
 	}
-	for k := range keys + 1 {
-		if v, ok := m.Load(k); !ok || v != k {
-			t.Fatalf("after the build, Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+	read, _, _ := syncmap.Segments(m)
+	if read < 300 {
+		t.Fatalf("a map of %d keys has %d segments; want at least 300", keys, read)
+	}
+	_, _, shared := syncmap.Segments(m)
+	for k := keys; ; k++ {
+		m.Store(k, k)
+		r, d, sh := syncmap.Segments(m)
+		if d == 0 { // promoted once the sweep is done
+			if k-keys < read/2 {
+				t.Errorf("the dirty table copied %d segments in %d calls; want at most 2 per call", read, k-keys+1)
+			}
+			break
+		}
+		if k > keys && shared-sh > 2 {
+			t.Fatalf("Store(%d) copied %d segments; want at most 2", k, shared-sh)
+		}
+		if k-keys > 2*r {
+			t.Fatalf("the sweep has not ended after %d calls on %d segments", k-keys, r)
+		}
+		shared = sh
+	}
+	for k := range keys {
+		if v, ok := m.Load(k); ok != (k%2 == 1) || ok && v != k {
+			t.Fatalf("Load(%d) = %d, %v after the sweep", k, v, ok)
+		}
+	}
+}
+
+// TestMapsDoNotShareSeeds checks that two Maps hash the same keys
+// differently, so that keys found to collide in one do not in the other.
+func TestMapsDoNotShareSeeds(t *testing.T) {
+	var a, b syncmap.Map[int, int]
+	a.Store(0, 0)
+	b.Store(0, 0)
+	var s1, s2 syncmap.Map[string, int]
+	s1.Store("", 0)
+	s2.Store("", 0)
+	for k := range 8 {
+		if syncmap.Hash(&a, k) == syncmap.Hash(&b, k) {
+			t.Errorf("two Maps hash %d to %#x", k, syncmap.Hash(&a, k))
+		}
+		if key := fmt.Sprint(k); syncmap.Hash(&s1, key) == syncmap.Hash(&s2, key) {
+			t.Errorf("two Maps hash %q to %#x", key, syncmap.Hash(&s1, key))
 		}
 	}
 }

@@ -42,9 +42,6 @@ func StoreLatency(b *testing.B, impls []Impl[int]) {
 					case impl.CopyOnWrite:
 						b.Skip(copyLarge)
 					}
-					if impl.Settings != nil {
-						defer impl.Settings()()
-					}
 					if m == nil {
 						m = impl.New()
 						for k := range latencyKeys {

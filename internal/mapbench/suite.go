@@ -36,10 +36,6 @@ type Impl[K comparable] struct {
 	// CopyOnWrite marks a map that copies itself whole on every write; it
 	// skips the workloads that store many keys, where it is quadratic.
 	CopyOnWrite bool
-
-	// Settings, if not nil, is called before each run of the sub-benchmark
-	// and restore after it.
-	Settings func() (restore func())
 }
 
 // Impls are the implementations of a suite, for each key type that the
@@ -82,9 +78,6 @@ func runBenchmark[K comparable](b *testing.B, impls []Impl[K], bench benchmark[K
 				b.Skip(impl.Name + " is not safe for concurrent writes")
 			case impl.CopyOnWrite && bench.skipCopyOnWrite != "":
 				b.Skip(bench.skipCopyOnWrite)
-			}
-			if impl.Settings != nil {
-				defer impl.Settings()()
 			}
 			if m == nil || !bench.readOnly {
 				m = impl.New()

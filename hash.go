@@ -1,0 +1,123 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+	"reflect"
+	"unsafe"
+)
+
+// A hasher hashes the keys of one Map. Its seeds are random and its own, so
+// that a set of keys found to collide in one Map does not collide in
+// another: nobody who cannot read the seeds can make keys collide on
+// purpose (hash flooding). A Map's hasher is made with its first table and
+// kept for the Map's life; read maps carry a copy, so that a reader needs no
+// other memory to hash a key.
+type hasher struct {
+	kind  keyKind
+	seed0 uint64       // for integer keys
+	seed1 uint64       // for integer keys
+	seed  maphash.Seed // for all other keys
+
+	// test, if not nil, replaces the hash of every key h by test(h); only
+	// tests set it, through SetTestHash in export_test.go.
+	test func(h uint64) uint64
+}
+
+// keyKind says how a hasher reads a key.
+type keyKind uint8
+
+const (
+	// kindInteger keys are read as an unsigned integer of their size and
+	// hashed by mixInt: integers, booleans, pointers and channels, whose ==
+	// compares exactly those bits.
+	kindInteger keyKind = iota + 1
+	// kindString keys are hashed by maphash.String.
+	kindString
+	// kindComparable keys are hashed by maphash.Comparable: floats, whose
+	// +0 and -0 are equal, interfaces, arrays and structs.
+	kindComparable
+	// kindTest keys are hashed as kindComparable keys, then passed through
+	// hasher.test.
+	kindTest
+)
+
+// testHash, if not nil, is the hasher.test of every Map whose first table
+// is made while it is set. It is written only by tests (SetTestHash in
+// export_test.go), while no Map is in use.
+var testHash func(h uint64) uint64
+
+func newHasher[K comparable]() hasher {
+	h := hasher{
+		kind:  kindOf(reflect.TypeFor[K]()),
+		seed0: rand.Uint64(),
+		seed1: rand.Uint64() | 1,
+		seed:  maphash.MakeSeed(),
+	}
+	if testHash != nil {
+		h.kind, h.test = kindTest, testHash
+	}
+	return h
+}
+
+func kindOf(t reflect.Type) keyKind {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
+		return kindInteger
+	case reflect.String:
+		return kindString
+	}
+	return kindComparable
+}
+
+// hash returns the hash of key. It is written to be inlined: the key kinds
+// that cost a call anyway go through hashSlow.
+func hash[K comparable](h *hasher, key K) uint64 {
+	if h.kind == kindInteger {
+		return mixInt(integerBits(key), h.seed0, h.seed1)
+	}
+	return hashSlow(h, key)
+}
+
+func hashSlow[K comparable](h *hasher, key K) uint64 {
+	switch h.kind {
+	case kindString:
+		return maphash.String(h.seed, *(*string)(unsafe.Pointer(&key)))
+	case kindComparable:
+		return maphash.Comparable(h.seed, key)
+	}
+	return h.test(maphash.Comparable(h.seed, key))
+}
+
+// integerBits returns the bits of a key of kind kindInteger, as an unsigned
+// integer of the key's size. The size is known when the function is
+// compiled for K, so only one case remains.
+func integerBits[K comparable](key K) uint64 {
+	p := unsafe.Pointer(&key)
+	switch unsafe.Sizeof(key) {
+	case 8:
+		return *(*uint64)(p)
+	case 4:
+		return uint64(*(*uint32)(p))
+	case 2:
+		return uint64(*(*uint16)(p))
+	}
+	return uint64(*(*uint8)(p))
+}
+
+// mixInt hashes the integer x in two rounds, each a 128-bit product folded
+// by xoring its halves. One round leaves the top bits of the hashes of
+// nearby integers in step with each other (they grow with x times the
+// seed); the second mixes every bit of the first into all of them, and the
+// table takes its segment from the top bits.
+func mixInt(x, seed0, seed1 uint64) uint64 {
+	hi, lo := bits.Mul64(x^seed0, seed1)
+	hi, lo = bits.Mul64(hi^lo, 0x9e3779b97f4a7c15)
+	return hi ^ lo
+}

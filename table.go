@@ -1,0 +1,366 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+import "slices"
+
+// A table maps keys to entries: an open-addressing hash table split into
+// segments by the top bits of the hash, as in extendible hashing. Its
+// directory has 1<<depth slots; the segment of a key is the one in the slot
+// that the top depth bits of its hash select. A segment of local depth d
+// holds the keys whose hashes begin with the same d bits, and fills the
+// 1<<(depth-d) slots of the directory that begin with them. A full segment
+// is split in two by the next bit of the hash, doubling the directory if
+// its local depth is the directory's, so that growing the table never
+// moves more than one segment's keys at a time.
+//
+// A Map has up to two tables. The read map's table is never written: any
+// goroutine may look keys up in it without a lock. The dirty table, guarded
+// by mu, starts as a copy of the read map's directory, sharing every
+// segment with it; it copies a segment the first time it writes to it, and
+// leaves the segment's deleted entries out of the copy. Promoting the dirty
+// table to be the read map's is a single store, after which the next dirty
+// table shares its segments in turn.
+type table[K comparable, V any] struct {
+	dir   []*segment[K, V]
+	depth uint8 // log2(len(dir))
+	shift uint8 // 63 - depth: see segmentOf
+
+	// gen numbers the dirty tables of a Map, from the first after each
+	// Clear. A dirty table may write the segments it made, which carry its
+	// gen, and no other.
+	gen uint64
+
+	// used counts the full slots of all the segments, deleted entries
+	// included.
+	used int
+}
+
+// A segment is an open-addressing hash table of up to maxGroups groups of
+// slots, probed linearly from the group that the hash selects.
+type segment[K comparable, V any] struct {
+	ctrl  []uint64     // a control word per group (see group.go)
+	slots []slot[K, V] // groupSize slots per group
+
+	// The fields below, like ctrl and slots, are written only by the dirty
+	// table that made the segment, with mu held; once the segment is in a
+	// read map, nobody writes it again.
+
+	depth uint8  // local depth: the bits of hash that all its keys share
+	gen   uint64 // the gen of the dirty table that made it
+	used  int    // full slots
+	tombs int    // tombstones
+}
+
+type slot[K comparable, V any] struct {
+	key K
+	e   *entry[V]
+}
+
+// maxGroups is the size of a segment, in groups, past which it is split
+// rather than grown: 1024 slots, which a call that copies or splits a
+// segment moves in at most tens of microseconds. A segment whose keys all
+// share so many bits of hash that splitting it would leave one half empty
+// grows past it instead. maxGroups is read with mu held, and written only
+// by tests (SetMaxGroups in export_test.go), while no Map is in use, to
+// reach splits with few keys.
+var maxGroups = 128
+
+// nextGroups returns the size that a segment of g groups grows to. Below 64
+// groups the size doubles; above, it grows by about a quarter, so that the
+// slots of a large table stay between 70% and 87.5% full, and a table of
+// int keys and values takes about 21 bytes per key.
+func nextGroups(g int) int {
+	switch {
+	case g < 64:
+		return 2 * g
+	case g < 80:
+		return 80
+	case g < 104:
+		return 104
+	case g < 128:
+		return 128
+	}
+	return 2 * g // only past maxGroups, for keys that cannot be split
+}
+
+// groupsFor returns the smallest size, in groups, that holds n keys at
+// most 3/4 full.
+func groupsFor(n int) int {
+	g := 1
+	for 4*n > 3*groupSize*g {
+		g = nextGroups(g)
+	}
+	return g
+}
+
+// maxLoad is the number of full slots and tombstones past which the
+// segment must be rebuilt before a key is added: 7/8 of its slots, so that
+// probes always end at an empty slot.
+func (s *segment[K, V]) maxLoad() int {
+	return len(s.ctrl) * (groupSize - 1)
+}
+
+func newSegment[K comparable, V any](groups int, depth uint8, gen uint64) *segment[K, V] {
+	s := &segment[K, V]{
+		ctrl:  make([]uint64, groups),
+		slots: make([]slot[K, V], groups*groupSize),
+		depth: depth,
+		gen:   gen,
+	}
+	for i := range s.ctrl {
+		s.ctrl[i] = emptyGroup
+	}
+	return s
+}
+
+// newTable returns a table of one empty segment.
+func newTable[K comparable, V any](gen uint64) table[K, V] {
+	return table[K, V]{
+		dir:   []*segment[K, V]{newSegment[K, V](1, 0, gen)},
+		shift: 63,
+		gen:   gen,
+	}
+}
+
+// segmentOf returns the segment of hash h. The shift is split in two so
+// that a directory of one slot, whose index takes none of the hash's bits,
+// needs no shift by 64.
+func (t *table[K, V]) segmentOf(h uint64) *segment[K, V] {
+	return t.dir[(h>>1)>>(t.shift&63)]
+}
+
+// groupOf returns the group where the probe for hash h starts: bits 7 to
+// 38 of h, scaled to the number of groups, which need not be a power of
+// two. The directory takes the top bits, h2 the low 7.
+func groupOf(h uint64, groups int) int {
+	return int((h >> 7 & (1<<32 - 1)) * uint64(groups) >> 32)
+}
+
+// find returns the entry of key, whose hash is h, or nil.
+func (s *segment[K, V]) find(key K, h uint64) *entry[V] {
+	groups := len(s.ctrl)
+	g := groupOf(h, groups)
+	for {
+		ctrl := s.ctrl[g]
+		for b := matchH2(ctrl, h2(h)); b != 0; b = b.rest() {
+			if sl := &s.slots[g*groupSize+b.first()]; sl.key == key {
+				return sl.e
+			}
+		}
+		if matchEmpty(ctrl) != 0 {
+			return nil
+		}
+		if g++; g == groups {
+			g = 0
+		}
+	}
+}
+
+// find returns the entry of key, whose hash is h, or nil.
+func (t *table[K, V]) find(key K, h uint64) *entry[V] {
+	return t.segmentOf(h).find(key, h)
+}
+
+// newDirty returns a dirty table that shares every segment of t.
+func (t *table[K, V]) newDirty() *table[K, V] {
+	d := *t
+	d.dir = slices.Clone(t.dir)
+	d.gen++
+	return &d
+}
+
+// insertLocked adds key, whose hash is h and which t lacks, with its
+// entry. t must be a dirty table.
+func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
+	s := t.segmentOf(h)
+	if s.gen != t.gen || s.used+s.tombs >= s.maxLoad() {
+		t.rebuildLocked(s, h, hs)
+		s = t.segmentOf(h)
+	}
+	s.put(key, h, e)
+	t.used++
+}
+
+// put adds key to s in the first free slot of its probe: an empty slot or
+// a tombstone. s must have one.
+func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
+	groups := len(s.ctrl)
+	g := groupOf(h, groups)
+	for {
+		ctrl := s.ctrl[g]
+		if free := bitset(ctrl & msbs); free != 0 {
+			i := free.first()
+			if ctrl>>(8*i)&0xff == ctrlTombstone {
+				s.tombs--
+			}
+			s.ctrl[g] = setCtrl(ctrl, i, h2(h))
+			s.slots[g*groupSize+i] = slot[K, V]{key, e}
+			s.used++
+			return
+		}
+		if g++; g == groups {
+			g = 0
+		}
+	}
+}
+
+// removeLocked removes key, whose hash is h, from t, if t has it. t must be
+// a dirty table, and the key one that the read map lacks: it was added to a
+// segment that t made, so t may write there.
+func (t *table[K, V]) removeLocked(key K, h uint64) {
+	s := t.segmentOf(h)
+	groups := len(s.ctrl)
+	g := groupOf(h, groups)
+	for {
+		ctrl := s.ctrl[g]
+		for b := matchH2(ctrl, h2(h)); b != 0; b = b.rest() {
+			i := b.first()
+			if s.slots[g*groupSize+i].key != key {
+				continue
+			}
+			// A probe goes on past a group only if it has no empty slot:
+			// if this one has one, no probe needs the slot to go on.
+			c := uint64(ctrlTombstone)
+			if matchEmpty(ctrl) != 0 {
+				c = ctrlEmpty
+			} else {
+				s.tombs++
+			}
+			s.ctrl[g] = setCtrl(ctrl, i, c)
+			s.slots[g*groupSize+i] = slot[K, V]{}
+			s.used--
+			t.used--
+			return
+		}
+		if matchEmpty(ctrl) != 0 {
+			return
+		}
+		if g++; g == groups {
+			g = 0
+		}
+	}
+}
+
+// rebuildLocked replaces s, the segment of hash h in t, by a segment that t
+// made, with room for one more key: a copy of s, rebuilt without its
+// tombstones and deleted entries, or two if it no longer fits one segment.
+// The deleted entries it leaves out are expunged, so that they are given a
+// value again only after being put back into t. t must be a dirty table.
+func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
+	// Leave the deleted entries out, and count the others.
+	n := 0
+	for i, sl := range s.slots {
+		if s.full(i) && !sl.e.tryExpungeLocked() {
+			n++
+		}
+	}
+	t.used -= s.used - n
+
+	// A segment t made is rebuilt because it is full: size it for its keys.
+	// A copy keeps the size of the segment it copies, unless its keys need
+	// more room, or would fit a smaller one at most 3/4 full: copies made
+	// generation after generation must not drift to sizes that growth
+	// alone would not reach.
+	groups := len(s.ctrl)
+	if fit := groupsFor(n + 1); s.gen == t.gen || fit < groups || n+1 > s.maxLoad() {
+		groups = fit
+	}
+	if groups <= maxGroups {
+		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil)
+		return
+	}
+	// Split by the next bit of the hash, if that leaves neither half empty:
+	// keys that share every bit of their hash cannot be split.
+	bit := 63 - s.depth
+	n1 := 0
+	for i, sl := range s.slots {
+		if s.full(i) && !sl.e.isExpunged() && hash(hs, sl.key)>>bit&1 == 1 {
+			n1++
+		}
+	}
+	n0 := n - n1
+	if n0 == 0 || n1 == 0 || s.depth == 63 {
+		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil)
+		return
+	}
+	if s.depth == t.depth {
+		t.doubleLocked()
+	}
+	s0 := newSegment[K, V](splitGroups(n0), s.depth+1, t.gen)
+	s1 := newSegment[K, V](splitGroups(n1), s.depth+1, t.gen)
+	t.replaceLocked(s, h, hs, s0, s1)
+}
+
+// splitGroups returns the size of one half of a split segment, for n keys:
+// the size that holds them 3/4 full, but no more than maxGroups if they fit
+// in that below the maximum load. A half that is still too large is split
+// again when it is next rebuilt.
+func splitGroups(n int) int {
+	if g := groupsFor(n + 1); g <= maxGroups || n+1 > maxGroups*(groupSize-1) {
+		return g
+	}
+	return maxGroups
+}
+
+// hasDeleted reports whether s holds a deleted entry, which a copy of s
+// would leave out.
+func (s *segment[K, V]) hasDeleted() bool {
+	for i, sl := range s.slots {
+		if s.full(i) && sl.e.isDeleted() {
+			return true
+		}
+	}
+	return false
+}
+
+// full reports whether slot i of s holds a key.
+func (s *segment[K, V]) full(i int) bool {
+	return s.ctrl[i/groupSize]>>(8*(i%groupSize))&0x80 == 0
+}
+
+// replaceLocked moves the entries of s that are not expunged into s0, or,
+// if s1 is not nil, into s0 and s1 by the bit of their hash that follows
+// those that s shares, and puts the new segments in the slots of the
+// directory that s filled. h is the hash of a key of s.
+func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, s1 *segment[K, V]) {
+	bit := 63 - s.depth
+	for i, sl := range s.slots {
+		if !s.full(i) || sl.e.isExpunged() {
+			continue
+		}
+		kh := hash(hs, sl.key)
+		dst := s0
+		if s1 != nil && kh>>bit&1 == 1 {
+			dst = s1
+		}
+		dst.put(sl.key, kh, sl.e)
+	}
+	span := 1 << (t.depth - s.depth)
+	lo := int((h>>1)>>(t.shift&63)) &^ (span - 1)
+	if s1 == nil {
+		for i := lo; i < lo+span; i++ {
+			t.dir[i] = s0
+		}
+		return
+	}
+	for i := lo; i < lo+span/2; i++ {
+		t.dir[i] = s0
+	}
+	for i := lo + span/2; i < lo+span; i++ {
+		t.dir[i] = s1
+	}
+}
+
+// doubleLocked doubles the directory: each slot becomes two, both with the
+// segment it had.
+func (t *table[K, V]) doubleLocked() {
+	dir := make([]*segment[K, V], 2*len(t.dir))
+	for i, s := range t.dir {
+		dir[2*i], dir[2*i+1] = s, s
+	}
+	t.dir = dir
+	t.depth++
+	t.shift--
+}
