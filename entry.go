@@ -160,7 +160,17 @@ func present(p unsafe.Pointer) bool {
 }
 
 func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
-	return valueAt[V](atomic.LoadPointer(&e.p), mode)
+	p := atomic.LoadPointer(&e.p)
+	if mode == valuesInline {
+		// The common case in a cache: a first value never replaced.
+		// Testing for it, rather than just following p, lets the CPU
+		// predict the branch and read the value while p is on its way.
+		var first entryWithValue[V]
+		if v := unsafe.Add(unsafe.Pointer(e), unsafe.Offsetof(first.first)); p == v {
+			return *(*V)(v), true
+		}
+	}
+	return valueAt[V](p, mode)
 }
 
 // trySwap stores value unless the entry is expunged, and returns the p it

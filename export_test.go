@@ -44,14 +44,14 @@ func Segments[K comparable, V any](m *Map[K, V]) (read, dirty, shared int) {
 	defer m.mu.Unlock()
 	inRead := make(map[*segment[K, V]]bool)
 	if r := m.read.Load(); r != nil {
-		for _, s := range r.dir {
-			inRead[s] = true
+		for _, ds := range r.dir {
+			inRead[ds.seg] = true
 		}
 	}
 	if m.dirty != nil {
 		inDirty := make(map[*segment[K, V]]bool)
-		for _, s := range m.dirty.dir {
-			if !inDirty[s] {
+		for _, ds := range m.dirty.dir {
+			if s := ds.seg; !inDirty[s] {
 				inDirty[s] = true
 				if inRead[s] {
 					shared++

@@ -26,18 +26,30 @@ const (
 	msbs = 0x8080_8080_8080_8080 // the high bit of every byte
 )
 
+// A group holds groupSize slots and their control word.
+type group[K comparable, V any] struct {
+	ctrl  uint64
+	slots [groupSize]slot[K, V]
+}
+
+type slot[K comparable, V any] struct {
+	key K
+	e   *entry[V]
+}
+
 // h2 returns the bits of hash h that a full slot's control byte holds.
 func h2(h uint64) uint64 { return h & 0x7f }
 
 // A bitset marks slots of a group: the high bit of byte i marks slot i.
 type bitset uint64
 
-// matchH2 marks the slots of ctrl whose byte is h2. It may also mark a
-// slot whose byte is h2^1 when the slot below it matched: the borrow of the
-// subtraction runs into it. Callers compare keys anyway, so a rare false
-// match costs a comparison and nothing else.
-func matchH2(ctrl, h2 uint64) bitset {
-	x := ctrl ^ (lsbs * h2) // the matching bytes are now zero
+// matchH2 marks the slots of ctrl whose byte is h2; match is h2 in every
+// byte (lsbs * h2). It may also mark a slot whose byte is h2^1 when the
+// slot below it matched: the borrow of the subtraction runs into it.
+// Callers compare keys anyway, so a rare false match costs a comparison
+// and nothing else.
+func matchH2(ctrl, match uint64) bitset {
+	x := ctrl ^ match // the matching bytes are now zero
 	return bitset((x - lsbs) &^ x & msbs)
 }
 
@@ -53,9 +65,10 @@ func matchFull(ctrl uint64) bitset {
 	return bitset(^ctrl & msbs)
 }
 
-// first returns the slot of the lowest mark of b, which must not be empty.
-func (b bitset) first() int {
-	return bits.TrailingZeros64(uint64(b)) / 8
+// first returns the slot of the lowest mark of b, which must not be empty:
+// a number below groupSize.
+func (b bitset) first() uintptr {
+	return uintptr(bits.TrailingZeros64(uint64(b))) / 8
 }
 
 // rest returns b without its lowest mark.
@@ -64,7 +77,7 @@ func (b bitset) rest() bitset {
 }
 
 // setCtrl returns ctrl with the byte of slot i set to c.
-func setCtrl(ctrl uint64, i int, c uint64) uint64 {
+func setCtrl(ctrl uint64, i uintptr, c uint64) uint64 {
 	shift := uint(i) * 8
 	return ctrl&^(0xff<<shift) | c<<shift
 }

@@ -3,7 +3,12 @@
 
 package syncmap
 
-import "slices"
+import (
+	"hash/maphash"
+	"iter"
+	"slices"
+	"unsafe"
+)
 
 // A table maps keys to entries: an open-addressing hash table split into
 // segments by the top bits of the hash, as in extendible hashing. Its
@@ -23,7 +28,7 @@ import "slices"
 // table to be the read map's is a single store, after which the next dirty
 // table shares its segments in turn.
 type table[K comparable, V any] struct {
-	dir   []*segment[K, V]
+	dir   []dirSlot[K, V]
 	depth uint8 // log2(len(dir))
 	shift uint8 // 63 - depth: see segmentOf
 
@@ -37,25 +42,27 @@ type table[K comparable, V any] struct {
 	used int
 }
 
+// A dirSlot is a slot of the directory: a segment, and the segment's
+// groups, which a look-up reads from here, a memory access sooner than
+// from the segment. A segment's groups never change: rebuilding a segment
+// makes a new one.
+type dirSlot[K comparable, V any] struct {
+	groups []group[K, V]
+	seg    *segment[K, V]
+}
+
 // A segment is an open-addressing hash table of up to maxGroups groups of
 // slots, probed linearly from the group that the hash selects.
 type segment[K comparable, V any] struct {
-	ctrl  []uint64     // a control word per group (see group.go)
-	slots []slot[K, V] // groupSize slots per group
-
-	// The fields below, like ctrl and slots, are written only by the dirty
-	// table that made the segment, with mu held; once the segment is in a
-	// read map, nobody writes it again.
+	// groups, like the fields below, is written only by the dirty table that
+	// made the segment, with mu held; once the segment is in a read map,
+	// nobody writes it again.
+	groups []group[K, V]
 
 	depth uint8  // local depth: the bits of hash that all its keys share
 	gen   uint64 // the gen of the dirty table that made it
 	used  int    // full slots
 	tombs int    // tombstones
-}
-
-type slot[K comparable, V any] struct {
-	key K
-	e   *entry[V]
 }
 
 // maxGroups is the size of a segment, in groups, past which it is split
@@ -99,68 +106,84 @@ func groupsFor(n int) int {
 // segment must be rebuilt before a key is added: 7/8 of its slots, so that
 // probes always end at an empty slot.
 func (s *segment[K, V]) maxLoad() int {
-	return len(s.ctrl) * (groupSize - 1)
+	return len(s.groups) * (groupSize - 1)
 }
 
 func newSegment[K comparable, V any](groups int, depth uint8, gen uint64) *segment[K, V] {
-	s := &segment[K, V]{
-		ctrl:  make([]uint64, groups),
-		slots: make([]slot[K, V], groups*groupSize),
-		depth: depth,
-		gen:   gen,
-	}
-	for i := range s.ctrl {
-		s.ctrl[i] = emptyGroup
+	s := &segment[K, V]{groups: make([]group[K, V], groups), depth: depth, gen: gen}
+	for i := range s.groups {
+		s.groups[i].ctrl = emptyGroup
 	}
 	return s
 }
 
 // newTable returns a table of one empty segment.
 func newTable[K comparable, V any](gen uint64) table[K, V] {
+	s := newSegment[K, V](1, 0, gen)
 	return table[K, V]{
-		dir:   []*segment[K, V]{newSegment[K, V](1, 0, gen)},
+		dir:   []dirSlot[K, V]{{s.groups, s}},
 		shift: 63,
 		gen:   gen,
 	}
 }
 
-// segmentOf returns the segment of hash h. The shift is split in two so
-// that a directory of one slot, whose index takes none of the hash's bits,
-// needs no shift by 64.
+// slotOf returns the slot of the directory for hash h. The shift is split
+// in two so that a directory of one slot, whose index takes none of the
+// hash's bits, needs no shift by 64. The index is below len(dir), which is
+// 1<<depth, so the slot is read without a bounds check.
+func (t *table[K, V]) slotOf(h uint64) *dirSlot[K, V] {
+	return at(t.dir, uintptr((h>>1)>>(t.shift&63)))
+}
+
+// segmentOf returns the segment of hash h.
 func (t *table[K, V]) segmentOf(h uint64) *segment[K, V] {
-	return t.dir[(h>>1)>>(t.shift&63)]
+	return t.slotOf(h).seg
+}
+
+// at returns &s[i] without checking that i < len(s), which the caller
+// guarantees: the read path indexes with numbers that are in range by
+// construction, and the checks would cost it a tenth of its instructions.
+func at[T any](s []T, i uintptr) *T {
+	var t T
+	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s)), i*unsafe.Sizeof(t)))
 }
 
 // groupOf returns the group where the probe for hash h starts: bits 7 to
 // 38 of h, scaled to the number of groups, which need not be a power of
 // two. The directory takes the top bits, h2 the low 7.
-func groupOf(h uint64, groups int) int {
-	return int((h >> 7 & (1<<32 - 1)) * uint64(groups) >> 32)
+func groupOf(h uint64, groups int) uintptr {
+	return uintptr((h >> 7 & (1<<32 - 1)) * uint64(groups) >> 32)
 }
 
-// find returns the entry of key, whose hash is h, or nil.
-func (s *segment[K, V]) find(key K, h uint64) *entry[V] {
-	groups := len(s.ctrl)
-	g := groupOf(h, groups)
+// find returns the entry of key, or nil, and the hash of key. It is the
+// path of every look-up in a read map, written as one function with the
+// hash of integer keys inside it, so that a look-up makes one call.
+func (t *table[K, V]) find(hs *hasher, key K) (e *entry[V], h uint64) {
+	switch hs.kind {
+	case kindInteger:
+		h = mixInt(integerBits(key), hs.seed0, hs.seed1)
+	case kindComparable:
+		h = maphash.Comparable(hs.seed, key)
+	default:
+		h = hashTest(hs, key)
+	}
+	groups := t.slotOf(h).groups
+	g := groupOf(h, len(groups))
+	match := lsbs * h2(h)
 	for {
-		ctrl := s.ctrl[g]
-		for b := matchH2(ctrl, h2(h)); b != 0; b = b.rest() {
-			if sl := &s.slots[g*groupSize+b.first()]; sl.key == key {
-				return sl.e
+		grp := at(groups, g)
+		for b := matchH2(grp.ctrl, match); b != 0; b = b.rest() {
+			if sl := at(grp.slots[:], b.first()); sl.key == key {
+				return sl.e, h
 			}
 		}
-		if matchEmpty(ctrl) != 0 {
-			return nil
+		if matchEmpty(grp.ctrl) != 0 {
+			return nil, h
 		}
-		if g++; g == groups {
+		if g++; g == uintptr(len(groups)) {
 			g = 0
 		}
 	}
-}
-
-// find returns the entry of key, whose hash is h, or nil.
-func (t *table[K, V]) find(key K, h uint64) *entry[V] {
-	return t.segmentOf(h).find(key, h)
 }
 
 // newDirty returns a dirty table that shares every segment of t.
@@ -186,21 +209,21 @@ func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
 // put adds key to s in the first free slot of its probe: an empty slot or
 // a tombstone. s must have one.
 func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
-	groups := len(s.ctrl)
-	g := groupOf(h, groups)
+	groups := s.groups
+	g := groupOf(h, len(groups))
 	for {
-		ctrl := s.ctrl[g]
-		if free := bitset(ctrl & msbs); free != 0 {
+		grp := &groups[g]
+		if free := bitset(grp.ctrl & msbs); free != 0 {
 			i := free.first()
-			if ctrl>>(8*i)&0xff == ctrlTombstone {
+			if grp.ctrl>>(8*i)&0xff == ctrlTombstone {
 				s.tombs--
 			}
-			s.ctrl[g] = setCtrl(ctrl, i, h2(h))
-			s.slots[g*groupSize+i] = slot[K, V]{key, e}
+			grp.ctrl = setCtrl(grp.ctrl, i, h2(h))
+			grp.slots[i] = slot[K, V]{key, e}
 			s.used++
 			return
 		}
-		if g++; g == groups {
+		if g++; g == uintptr(len(groups)) {
 			g = 0
 		}
 	}
@@ -211,33 +234,33 @@ func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
 // segment that t made, so t may write there.
 func (t *table[K, V]) removeLocked(key K, h uint64) {
 	s := t.segmentOf(h)
-	groups := len(s.ctrl)
-	g := groupOf(h, groups)
+	groups := s.groups
+	g := groupOf(h, len(groups))
 	for {
-		ctrl := s.ctrl[g]
-		for b := matchH2(ctrl, h2(h)); b != 0; b = b.rest() {
+		grp := &groups[g]
+		for b := matchH2(grp.ctrl, lsbs*h2(h)); b != 0; b = b.rest() {
 			i := b.first()
-			if s.slots[g*groupSize+i].key != key {
+			if grp.slots[i].key != key {
 				continue
 			}
 			// A probe goes on past a group only if it has no empty slot:
 			// if this one has one, no probe needs the slot to go on.
 			c := uint64(ctrlTombstone)
-			if matchEmpty(ctrl) != 0 {
+			if matchEmpty(grp.ctrl) != 0 {
 				c = ctrlEmpty
 			} else {
 				s.tombs++
 			}
-			s.ctrl[g] = setCtrl(ctrl, i, c)
-			s.slots[g*groupSize+i] = slot[K, V]{}
+			grp.ctrl = setCtrl(grp.ctrl, i, c)
+			grp.slots[i] = slot[K, V]{}
 			s.used--
 			t.used--
 			return
 		}
-		if matchEmpty(ctrl) != 0 {
+		if matchEmpty(grp.ctrl) != 0 {
 			return
 		}
-		if g++; g == groups {
+		if g++; g == uintptr(len(groups)) {
 			g = 0
 		}
 	}
@@ -251,8 +274,8 @@ func (t *table[K, V]) removeLocked(key K, h uint64) {
 func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
 	// Leave the deleted entries out, and count the others.
 	n := 0
-	for i, sl := range s.slots {
-		if s.full(i) && !sl.e.tryExpungeLocked() {
+	for sl := range s.full() {
+		if !sl.e.tryExpungeLocked() {
 			n++
 		}
 	}
@@ -263,7 +286,7 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
 	// more room, or would fit a smaller one at most 3/4 full: copies made
 	// generation after generation must not drift to sizes that growth
 	// alone would not reach.
-	groups := len(s.ctrl)
+	groups := len(s.groups)
 	if fit := groupsFor(n + 1); s.gen == t.gen || fit < groups || n+1 > s.maxLoad() {
 		groups = fit
 	}
@@ -275,8 +298,8 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
 	// keys that share every bit of their hash cannot be split.
 	bit := 63 - s.depth
 	n1 := 0
-	for i, sl := range s.slots {
-		if s.full(i) && !sl.e.isExpunged() && hash(hs, sl.key)>>bit&1 == 1 {
+	for sl := range s.full() {
+		if !sl.e.isExpunged() && hash(hs, sl.key)>>bit&1 == 1 {
 			n1++
 		}
 	}
@@ -307,17 +330,26 @@ func splitGroups(n int) int {
 // hasDeleted reports whether s holds a deleted entry, which a copy of s
 // would leave out.
 func (s *segment[K, V]) hasDeleted() bool {
-	for i, sl := range s.slots {
-		if s.full(i) && sl.e.isDeleted() {
+	for sl := range s.full() {
+		if sl.e.isDeleted() {
 			return true
 		}
 	}
 	return false
 }
 
-// full reports whether slot i of s holds a key.
-func (s *segment[K, V]) full(i int) bool {
-	return s.ctrl[i/groupSize]>>(8*(i%groupSize))&0x80 == 0
+// full returns an iterator over the full slots of s.
+func (s *segment[K, V]) full() iter.Seq[*slot[K, V]] {
+	return func(yield func(*slot[K, V]) bool) {
+		for g := range s.groups {
+			grp := &s.groups[g]
+			for b := matchFull(grp.ctrl); b != 0; b = b.rest() {
+				if !yield(&grp.slots[b.first()]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // replaceLocked moves the entries of s that are not expunged into s0, or,
@@ -326,8 +358,8 @@ func (s *segment[K, V]) full(i int) bool {
 // directory that s filled. h is the hash of a key of s.
 func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, s1 *segment[K, V]) {
 	bit := 63 - s.depth
-	for i, sl := range s.slots {
-		if !s.full(i) || sl.e.isExpunged() {
+	for sl := range s.full() {
+		if sl.e.isExpunged() {
 			continue
 		}
 		kh := hash(hs, sl.key)
@@ -341,24 +373,24 @@ func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, 
 	lo := int((h>>1)>>(t.shift&63)) &^ (span - 1)
 	if s1 == nil {
 		for i := lo; i < lo+span; i++ {
-			t.dir[i] = s0
+			t.dir[i] = dirSlot[K, V]{s0.groups, s0}
 		}
 		return
 	}
 	for i := lo; i < lo+span/2; i++ {
-		t.dir[i] = s0
+		t.dir[i] = dirSlot[K, V]{s0.groups, s0}
 	}
 	for i := lo + span/2; i < lo+span; i++ {
-		t.dir[i] = s1
+		t.dir[i] = dirSlot[K, V]{s1.groups, s1}
 	}
 }
 
 // doubleLocked doubles the directory: each slot becomes two, both with the
 // segment it had.
 func (t *table[K, V]) doubleLocked() {
-	dir := make([]*segment[K, V], 2*len(t.dir))
-	for i, s := range t.dir {
-		dir[2*i], dir[2*i+1] = s, s
+	dir := make([]dirSlot[K, V], 2*len(t.dir))
+	for i, ds := range t.dir {
+		dir[2*i], dir[2*i+1] = ds, ds
 	}
 	t.dir = dir
 	t.depth++
