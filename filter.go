@@ -20,6 +20,10 @@ import "sync/atomic"
 type filter struct {
 	words []atomic.Uint64
 	shift uint // 64 - log2(bits)
+
+	// small holds the words of a filter of minFilterBits, so that the
+	// filter of a small map is one allocation, with its read map.
+	small [minFilterBits / 64]atomic.Uint64
 }
 
 // Filter sizes, in bits. A filter has about as many bits as the read map
@@ -31,12 +35,16 @@ const (
 	maxFilterBits = 1 << 16
 )
 
-func newFilter(readKeys int) *filter {
+// init makes f an empty filter for a read map of readKeys keys.
+func (f *filter) init(readKeys int) {
 	bits, log := minFilterBits, 10
 	for bits < readKeys && bits < maxFilterBits {
 		bits, log = 2*bits, log+1
 	}
-	return &filter{words: make([]atomic.Uint64, bits/64), shift: uint(64 - log)}
+	f.words, f.shift = f.small[:], uint(64-log)
+	if bits > minFilterBits {
+		f.words = make([]atomic.Uint64, bits/64)
+	}
 }
 
 // bit returns the bit of hash h. The hash is multiplied first, because the

@@ -55,18 +55,23 @@ type Map[K comparable, V any] struct {
 	misses int
 
 	// hs and mode are made with the Map's first table, and kept for its
-	// life; every read map carries a copy.
-	hs   hasher
-	mode valueMode
+	// life; every read map carries a copy. empty is the table of the read
+	// map of a new or cleared Map, also made then: it never has keys, so
+	// that read maps after every Clear can share it.
+	hs    hasher
+	mode  valueMode
+	empty *table[K, V]
 
 	// sweeping is set when a dirty table is made from a read map of which a
 	// quarter or more of the entries are deleted. Each call that takes mu
-	// then copies, before releasing it, the next segment that dirty still
-	// shares with the read map and that holds deleted entries, leaving them
-	// out; sweep is the lowest hash whose segment is yet to be looked at.
-	// Once every segment has been looked at, dirty is promoted, and the
-	// deleted entries of the old read map become garbage, even those of
-	// segments that no write reached.
+	// then looks, before releasing it, at the next segment of dirty, and if
+	// it holds deleted entries, rebuilds it without them; sweep is the
+	// lowest hash whose segment is yet to be looked at. Once every segment
+	// has been looked at, dirty is promoted, and the deleted entries of the
+	// old read map become garbage, even those of segments that no write
+	// reached. Copying a segment for a write leaves its deleted entries in:
+	// that spares every write after a promotion a look at a segment's
+	// worth of entries, which the sweep takes only where it pays.
 	sweeping bool
 	sweep    uint64
 
@@ -201,13 +206,18 @@ func (m *Map[K, V]) lookupLocked(key K) *entry[V] {
 }
 
 // missLocked counts a look-up that had to go to the dirty table, and
-// promotes it once the misses add up to its size.
+// promotes it once the misses add up to its size, or to minMisses if that
+// is more: the next new key after a promotion makes a new dirty table,
+// which costs a few allocations however small the map, and a map of a few
+// keys that come and go would otherwise pay them on every other call.
 func (m *Map[K, V]) missLocked() {
 	m.misses++
-	if m.misses >= m.dirty.used {
+	if m.misses >= max(m.dirty.used, minMisses) {
 		m.promoteLocked()
 	}
 }
+
+const minMisses = 32
 
 // promoteLocked makes the dirty table the read map's. The read map is then
 // complete, and the next new key will make a new dirty table.
@@ -334,31 +344,34 @@ func (m *Map[K, V]) storeNewLocked(key K, h uint64, value V) {
 // amended, and publishes a copy of r marked amended. A new or cleared Map,
 // whose r is nil, gets its first tables and counter here.
 func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
+	a := new(amendedReadOnly[K, V])
 	if r == nil {
-		m.dirty = &table[K, V]{}
-		*m.dirty = newTable[K, V](1)
-		a := &withCounter[K, V]{read: readOnly[K, V]{table: newTable[K, V](0), hs: m.hs, mode: m.mode}}
-		a.read.filter = newFilter(0)
-		a.read.count = &a.count
-		m.read.Store(&a.read)
-		return &a.read
+		if m.empty == nil {
+			m.empty = newTable[K, V](0)
+		}
+		m.dirty = newTable[K, V](1)
+		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, count: &a.count}
+	} else {
+		m.dirty = r.newDirty()
+		if deleted := r.used - r.count.sum(); deleted > 0 && 4*deleted >= r.used {
+			m.sweeping = true
+		}
+		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, count: r.count}
 	}
-	m.dirty = r.newDirty()
-	if deleted := r.used - r.count.sum(); deleted > 0 && 4*deleted >= r.used {
-		m.sweeping = true
-	}
-	a := &readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, filter: newFilter(r.used), count: r.count}
-	m.read.Store(a)
-	return a
+	a.filter.init(a.read.used)
+	a.read.filter = &a.filter
+	m.read.Store(&a.read)
+	return &a.read
 }
 
-// withCounter is the first amended read map of a Map, or of a Map since
-// Clear, together with the counter of all the read maps that follow until
-// the next Clear. Allocating them as one saves an allocation to each Clear
-// that is followed by a new key.
-type withCounter[K comparable, V any] struct {
-	read  readOnly[K, V]
-	count counter
+// amendedReadOnly is an amended read map allocated as one object with its
+// filter and, for the first of a new or cleared Map, the counter of all the
+// read maps that follow until the next Clear. That keeps Clear followed by
+// a new key at a few allocations.
+type amendedReadOnly[K comparable, V any] struct {
+	read   readOnly[K, V]
+	filter filter
+	count  counter
 }
 
 // sweepLocked looks at the next segment of the sweep (see Map.sweeping),
@@ -366,8 +379,8 @@ type withCounter[K comparable, V any] struct {
 func (m *Map[K, V]) sweepLocked() {
 	t := m.dirty
 	s := t.segmentOf(m.sweep)
-	if s.gen != t.gen && s.hasDeleted() {
-		t.rebuildLocked(s, m.sweep, &m.hs)
+	if s.hasDeleted() {
+		t.rebuildLocked(s, m.sweep, &m.hs, true)
 		s = t.segmentOf(m.sweep)
 	}
 	// The segment holds the hashes that begin with its depth bits of

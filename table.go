@@ -74,22 +74,27 @@ type segment[K comparable, V any] struct {
 // reach splits with few keys.
 var maxGroups = 128
 
-// nextGroups returns the size that a segment of g groups grows to. Below 64
-// groups the size doubles; above, it grows by about a quarter, so that the
-// slots of a large table stay between 70% and 87.5% full, and a table of
-// int keys and values takes about 21 bytes per key.
+// nextGroups returns the size that a segment of g groups grows to. Below
+// 64 groups the size doubles; then it is 79 groups, then 128. A split
+// makes two halves of 79 groups, 70% full, which grow to 128 groups once
+// 87.5% full, and split again once that is: so the slots of a large table
+// stay between 55% and 87.5% full, and a table of 1<<20 int keys and
+// values, whose segments have all just split, takes about 21 bytes per
+// key. 79 groups rather than 80, because an allocation that holds
+// pointers and takes more than 512 bytes carries an 8-byte header: 80
+// groups of int keys and values (10,880 bytes) would take the next size
+// class of the allocator (12,288). Past 128 groups sizes double again,
+// only for segments whose keys cannot be split.
 func nextGroups(g int) int {
 	switch {
 	case g < 64:
 		return 2 * g
-	case g < 80:
-		return 80
-	case g < 104:
-		return 104
+	case g < 79:
+		return 79
 	case g < 128:
 		return 128
 	}
-	return 2 * g // only past maxGroups, for keys that cannot be split
+	return 2 * g
 }
 
 // groupsFor returns the smallest size, in groups, that holds n keys at
@@ -117,14 +122,21 @@ func newSegment[K comparable, V any](groups int, depth uint8, gen uint64) *segme
 	return s
 }
 
-// newTable returns a table of one empty segment.
-func newTable[K comparable, V any](gen uint64) table[K, V] {
-	s := newSegment[K, V](1, 0, gen)
-	return table[K, V]{
-		dir:   []dirSlot[K, V]{{s.groups, s}},
-		shift: 63,
-		gen:   gen,
-	}
+// newTable returns a table of one empty segment of one group, allocated
+// as one object: a new Map's, or a cleared one's, which may get no more
+// keys than that.
+func newTable[K comparable, V any](gen uint64) *table[K, V] {
+	a := new(struct {
+		t      table[K, V]
+		dir    [1]dirSlot[K, V]
+		seg    segment[K, V]
+		groups [1]group[K, V]
+	})
+	a.groups[0].ctrl = emptyGroup
+	a.seg = segment[K, V]{groups: a.groups[:], gen: gen}
+	a.dir[0] = dirSlot[K, V]{a.seg.groups, &a.seg}
+	a.t = table[K, V]{dir: a.dir[:], shift: 63, gen: gen}
+	return &a.t
 }
 
 // slotOf returns the slot of the directory for hash h. The shift is split
@@ -198,12 +210,27 @@ func (t *table[K, V]) newDirty() *table[K, V] {
 // entry. t must be a dirty table.
 func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
 	s := t.segmentOf(h)
-	if s.gen != t.gen || s.used+s.tombs >= s.maxLoad() {
-		t.rebuildLocked(s, h, hs)
+	if s.gen != t.gen {
+		s = t.copyLocked(s, h)
+	}
+	if s.used+s.tombs >= s.maxLoad() {
+		t.rebuildLocked(s, h, hs, false)
 		s = t.segmentOf(h)
 	}
 	s.put(key, h, e)
 	t.used++
+}
+
+// copyLocked replaces s, the segment of hash h, which t shares with the
+// read map, by a copy that t made and may write, and returns the copy. It
+// copies the groups as they are, deleted entries and tombstones included:
+// a copy of memory, without a look at any entry, which would cost a cache
+// miss per key of a large map. Deleted entries are dropped by the sweep
+// (see Map.sweeping), once there are enough of them to be worth a look.
+func (t *table[K, V]) copyLocked(s *segment[K, V], h uint64) *segment[K, V] {
+	c := &segment[K, V]{groups: slices.Clone(s.groups), depth: s.depth, gen: t.gen, used: s.used, tombs: s.tombs}
+	t.replaceLocked(s, h, nil, c, nil, false)
+	return c
 }
 
 // put adds key to s in the first free slot of its probe: an empty slot or
@@ -266,32 +293,26 @@ func (t *table[K, V]) removeLocked(key K, h uint64) {
 	}
 }
 
-// rebuildLocked replaces s, the segment of hash h in t, by a segment that t
-// made, with room for one more key: a copy of s, rebuilt without its
-// tombstones and deleted entries, or two if it no longer fits one segment.
-// The deleted entries it leaves out are expunged, so that they are given a
-// value again only after being put back into t. t must be a dirty table.
-func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
-	// Leave the deleted entries out, and count the others.
-	n := 0
-	for sl := range s.full() {
-		if !sl.e.tryExpungeLocked() {
-			n++
+// rebuildLocked replaces s, the segment of hash h in t, by a segment that
+// t made, with room for one more key and no tombstones, or by two if its
+// keys no longer fit one. If drop is set, it leaves the deleted entries
+// out, and expunges them, so that they are given a value again only after
+// being put back into t; that takes a look at every entry. t must be a
+// dirty table.
+func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher, drop bool) {
+	n := s.used
+	if drop {
+		n = 0
+		for sl := range s.full() {
+			if !sl.e.tryExpungeLocked() {
+				n++
+			}
 		}
+		t.used -= s.used - n
 	}
-	t.used -= s.used - n
-
-	// A segment t made is rebuilt because it is full: size it for its keys.
-	// A copy keeps the size of the segment it copies, unless its keys need
-	// more room, or would fit a smaller one at most 3/4 full: copies made
-	// generation after generation must not drift to sizes that growth
-	// alone would not reach.
-	groups := len(s.groups)
-	if fit := groupsFor(n + 1); s.gen == t.gen || fit < groups || n+1 > s.maxLoad() {
-		groups = fit
-	}
+	groups := groupsFor(n + 1)
 	if groups <= maxGroups {
-		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil)
+		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil, drop)
 		return
 	}
 	// Split by the next bit of the hash, if that leaves neither half empty:
@@ -299,13 +320,13 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
 	bit := 63 - s.depth
 	n1 := 0
 	for sl := range s.full() {
-		if !sl.e.isExpunged() && hash(hs, sl.key)>>bit&1 == 1 {
+		if !(drop && sl.e.isExpunged()) && hash(hs, sl.key)>>bit&1 == 1 {
 			n1++
 		}
 	}
 	n0 := n - n1
 	if n0 == 0 || n1 == 0 || s.depth == 63 {
-		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil)
+		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil, drop)
 		return
 	}
 	if s.depth == t.depth {
@@ -313,7 +334,7 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher) {
 	}
 	s0 := newSegment[K, V](splitGroups(n0), s.depth+1, t.gen)
 	s1 := newSegment[K, V](splitGroups(n1), s.depth+1, t.gen)
-	t.replaceLocked(s, h, hs, s0, s1)
+	t.replaceLocked(s, h, hs, s0, s1, drop)
 }
 
 // splitGroups returns the size of one half of a split segment, for n keys:
@@ -352,14 +373,18 @@ func (s *segment[K, V]) full() iter.Seq[*slot[K, V]] {
 	}
 }
 
-// replaceLocked moves the entries of s that are not expunged into s0, or,
-// if s1 is not nil, into s0 and s1 by the bit of their hash that follows
-// those that s shares, and puts the new segments in the slots of the
-// directory that s filled. h is the hash of a key of s.
-func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, s1 *segment[K, V]) {
+// replaceLocked puts s0, or s0 and s1, in the slots of the directory that
+// s filled; h is the hash of a key of s. If hs is not nil, it first moves
+// the entries of s into them: into s0, or, if s1 is not nil, into s0 and
+// s1 by the bit of their hash that follows those that s shares. If drop is
+// set, it leaves the expunged entries out.
+func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, s1 *segment[K, V], drop bool) {
 	bit := 63 - s.depth
 	for sl := range s.full() {
-		if sl.e.isExpunged() {
+		if hs == nil {
+			break
+		}
+		if drop && sl.e.isExpunged() {
 			continue
 		}
 		kh := hash(hs, sl.key)
