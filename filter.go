@@ -31,13 +31,13 @@ type filter struct {
 // promotion, enough for the keys a dirty table gains before the misses
 // that its new keys cause promote it.
 const (
-	minFilterBits = 1 << 10
+	minFilterBits = 1 << 8
 	maxFilterBits = 1 << 16
 )
 
 // init makes f an empty filter for a read map of readKeys keys.
 func (f *filter) init(readKeys int) {
-	bits, log := minFilterBits, 10
+	bits, log := minFilterBits, 8
 	for bits < readKeys && bits < maxFilterBits {
 		bits, log = 2*bits, log+1
 	}

@@ -62,6 +62,11 @@ type Map[K comparable, V any] struct {
 	mode  valueMode
 	empty *table[K, V]
 
+	// spare is a dirty table of one group that Clear emptied, for the next
+	// new key: a map that is cleared and refilled with a few keys again
+	// and again then makes no new table each time.
+	spare *table[K, V]
+
 	// sweeping is set when a dirty table is made from a read map of which a
 	// quarter or more of the entries are deleted. Each call that takes mu
 	// then looks, before releasing it, at the next segment of dirty, and if
@@ -349,7 +354,10 @@ func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
 		if m.empty == nil {
 			m.empty = newTable[K, V](0)
 		}
-		m.dirty = newTable[K, V](1)
+		m.dirty, m.spare = m.spare, nil
+		if m.dirty == nil {
+			m.dirty = newTable[K, V](1)
+		}
 		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, count: &a.count}
 	} else {
 		m.dirty = r.newDirty()
@@ -593,6 +601,11 @@ func (m *Map[K, V]) Clear() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.read.Store(nil)
+	if m.dirty != nil && m.dirty.tinyLocked() {
+		// No read map has it: keep it for the next new key.
+		m.dirty.clearLocked()
+		m.spare = m.dirty
+	}
 	m.dirty = nil
 	m.misses = 0
 	m.sweeping = false

@@ -139,6 +139,21 @@ func newTable[K comparable, V any](gen uint64) *table[K, V] {
 	return &a.t
 }
 
+// tinyLocked reports whether t is a dirty table of one segment of one
+// group, that t made: no read map has it, so it may be cleared and used
+// again. It reports false for a table that shares its segment.
+func (t *table[K, V]) tinyLocked() bool {
+	s := t.dir[0].seg
+	return len(t.dir) == 1 && s.gen == t.gen && len(s.groups) == 1
+}
+
+// clearLocked removes every key of a tiny table (see tinyLocked).
+func (t *table[K, V]) clearLocked() {
+	s := t.dir[0].seg
+	s.groups[0] = group[K, V]{ctrl: emptyGroup}
+	s.used, s.tombs, t.used = 0, 0, 0
+}
+
 // slotOf returns the slot of the directory for hash h. The shift is split
 // in two so that a directory of one slot, whose index takes none of the
 // hash's bits, needs no shift by 64. The index is below len(dir), which is
