@@ -3,6 +3,8 @@
 
 package syncmap
 
+import "fmt"
+
 // go test -fuzz instruments the package under test for coverage guidance,
 // but not its external test package, where FuzzMap instantiates the generic
 // Map. Instantiating Map[int, int] here puts that code in the instrumented
@@ -61,4 +63,90 @@ func Segments[K comparable, V any](m *Map[K, V]) (read, dirty, shared int) {
 		dirty = len(inDirty)
 	}
 	return len(inRead), dirty, shared
+}
+
+// CheckTables returns an error describing the first broken invariant of
+// m's tables, or nil: every segment counts its full slots right; a key's
+// probe reaches its slot, every group before it counting the overflow;
+// the overflow counts add up to the groups that the probes go past; the
+// directory holds each segment at the slots its hash prefix selects; a
+// dirty table counts its full slots right.
+func CheckTables[K comparable, V any](m *Map[K, V]) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r := m.read.Load(); r != nil {
+		if err := r.table.check(&m.hs); err != nil {
+			return fmt.Errorf("read map: %v", err)
+		}
+	}
+	if m.dirty != nil {
+		if err := m.dirty.check(&m.hs); err != nil {
+			return fmt.Errorf("dirty table: %v", err)
+		}
+	}
+	return nil
+}
+
+func (t *table[K, V]) check(hs *hasher) error {
+	if len(t.dir) != 1<<t.depth || int(t.shift) != 63-int(t.depth) {
+		return fmt.Errorf("directory of %d slots at depth %d, shift %d", len(t.dir), t.depth, t.shift)
+	}
+	used := 0
+	for i := 0; i < len(t.dir); {
+		ds := t.dir[i]
+		s := ds.seg
+		span := 1 << (t.depth - s.depth)
+		if i%span != 0 {
+			return fmt.Errorf("segment of depth %d at slot %d of %d", s.depth, i, len(t.dir))
+		}
+		for j := i; j < i+span; j++ {
+			if t.dir[j].seg != s || len(t.dir[j].groups) != len(s.groups) || &t.dir[j].groups[0] != &s.groups[0] {
+				return fmt.Errorf("slot %d does not hold the segment of slot %d", j, i)
+			}
+		}
+		if err := s.check(hs, t, i); err != nil {
+			return fmt.Errorf("segment at slot %d: %v", i, err)
+		}
+		used += s.used
+		i += span
+	}
+	if used != t.used {
+		return fmt.Errorf("%d full slots; counted %d", used, t.used)
+	}
+	return nil
+}
+
+func (s *segment[K, V]) check(hs *hasher, t *table[K, V], slot int) error {
+	n := len(s.groups)
+	passed := make([]int, n) // probes that go past each group
+	used := 0
+	for g := range s.groups {
+		grp := &s.groups[g]
+		for b := matchFull(grp.ctrl); b != 0; b = b.rest() {
+			used++
+			sl := &grp.slots[b.first()]
+			h := hash(hs, sl.key)
+			if uint64(grp.ctrl>>(8*b.first())&0xff) != h2(h) {
+				return fmt.Errorf("key %v under a control byte that is not its h2", sl.key)
+			}
+			if int((h>>1)>>(t.shift&63)) != slot && t.segmentOf(h) != s {
+				return fmt.Errorf("key %v in a segment that its hash does not select", sl.key)
+			}
+			for p := int(groupOf(h, n)); p != g; p = (p + 1) % n {
+				passed[p]++
+			}
+		}
+		if e := matchEmpty(grp.ctrl) | matchFull(grp.ctrl); e != slotsMask {
+			return fmt.Errorf("group %d has a control byte that is neither empty nor full: %#x", g, grp.ctrl)
+		}
+	}
+	if used != s.used {
+		return fmt.Errorf("%d full slots; counted %d", used, s.used)
+	}
+	for g := range s.groups {
+		if c := int(s.groups[g].ctrl >> overflowShift); c != passed[g] && c != overflowMax {
+			return fmt.Errorf("group %d counts %d overflows; %d probes go past it", g, c, passed[g])
+		}
+	}
+	return nil
 }

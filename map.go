@@ -165,14 +165,15 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	}
 	groups := r.slotOf(h).groups
 	match := lsbs * h2(h)
-	for g := groupOf(h, len(groups)); ; {
+	g := groupOf(h, len(groups))
+	for range groups {
 		grp := at(groups, g)
 		for b := matchH2(grp.ctrl, match); b != 0; b = b.rest() {
 			if sl := at(grp.slots[:], b.first()); sl.key == key {
 				return sl.e.load(r.mode)
 			}
 		}
-		if matchEmpty(grp.ctrl) != 0 {
+		if !overflowed(grp.ctrl) {
 			break
 		}
 		if g++; g == uintptr(len(groups)) {

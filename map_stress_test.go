@@ -144,7 +144,11 @@ func FuzzMap(f *testing.F) {
 		calls := decodeFuzzCalls(data)
 		want, wantContents := applyCalls(new(refmap.RWMutexMap[int, int]), calls)
 		check := func(table string) {
-			got, gotContents := applyCalls(new(syncmap.Map[int, int]), calls)
+			m := new(syncmap.Map[int, int])
+			got, gotContents := applyCalls(m, calls)
+			if err := syncmap.CheckTables(m); err != nil {
+				t.Fatalf("%s, after %s:\n%v", table, formatCalls(calls), err)
+			}
 			for i, c := range calls {
 				if !reflect.DeepEqual(got[i], want[i]) {
 					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", table, formatCalls(calls[:i]),

@@ -220,15 +220,23 @@ func both(restore1, restore2 func()) (restore func()) {
 }
 
 func TestMatchesReference(t *testing.T) {
+	// got applies the calls to a Map, and checks its tables after them.
+	got := func(t *testing.T) func(calls []mapCall) ([]mapResult, [][2]int) {
+		return func(calls []mapCall) ([]mapResult, [][2]int) {
+			m := new(syncmap.Map[int, int])
+			results, contents := applyCalls(m, calls)
+			if err := syncmap.CheckTables(m); err != nil {
+				t.Errorf("after %v: %v", calls, err)
+			}
+			return results, contents
+		}
+	}
 	for _, ref := range implementations[1:] {
 		t.Run(ref.name, func(t *testing.T) {
-			got := func(calls []mapCall) ([]mapResult, [][2]int) {
-				return applyCalls(new(syncmap.Map[int, int]), calls)
-			}
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
 				return applyCalls(ref.new(), calls)
 			}
-			if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
+			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
 				t.Error(err)
 			}
 		})
@@ -236,13 +244,10 @@ func TestMatchesReference(t *testing.T) {
 	for _, tv := range tableVariants {
 		t.Run(tv.name, func(t *testing.T) {
 			defer tv.set()()
-			got := func(calls []mapCall) ([]mapResult, [][2]int) {
-				return applyCalls(new(syncmap.Map[int, int]), calls)
-			}
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
 				return applyCalls(new(refmap.RWMutexMap[int, int]), calls)
 			}
-			if err := quick.CheckEqual(got, want, quickConfig(t)); err != nil {
+			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
 				t.Error(err)
 			}
 		})
@@ -294,6 +299,9 @@ func TestCallsDuringCopyOnWrite(t *testing.T) {
 				if got, want := c.apply(m), c.apply(ref); !reflect.DeepEqual(got, want) {
 					t.Errorf("after %d new keys, %v = %+v; want %+v", added, c, got, want)
 				}
+				if err := syncmap.CheckTables(m); err != nil {
+					t.Fatalf("after %d new keys and %v: %v", added, c, err)
+				}
 				// A Store after it checks that the key was left storable.
 				m.Store(k, 100+k)
 				ref.Store(k, 100+k)
@@ -328,6 +336,9 @@ func TestCallsDuringSplits(t *testing.T) {
 				c := mapCall{op: op, k: k, v: k, new: k + 1}
 				if got, want := c.apply(m), c.apply(ref); !reflect.DeepEqual(got, want) {
 					t.Errorf("with %d keys stored, %v = %+v; want %+v", stored, c, got, want)
+				}
+				if err := syncmap.CheckTables(m); err != nil {
+					t.Fatalf("with %d keys stored, after %v: %v", stored, c, err)
 				}
 				m.Store(k, 100+k)
 				ref.Store(k, 100+k)

@@ -62,37 +62,36 @@ type segment[K comparable, V any] struct {
 	depth uint8  // local depth: the bits of hash that all its keys share
 	gen   uint64 // the gen of the dirty table that made it
 	used  int    // full slots
-	tombs int    // tombstones
 }
 
 // maxGroups is the size of a segment, in groups, past which it is split
-// rather than grown: 1024 slots, which a call that copies or splits a
+// rather than grown: 1022 slots, which a call that copies or splits a
 // segment moves in at most tens of microseconds. A segment whose keys all
 // share so many bits of hash that splitting it would leave one half empty
 // grows past it instead. maxGroups is read with mu held, and written only
 // by tests (SetMaxGroups in export_test.go), while no Map is in use, to
 // reach splits with few keys.
-var maxGroups = 128
+var maxGroups = 146
 
 // nextGroups returns the size that a segment of g groups grows to. Below
-// 64 groups the size doubles; then it is 79 groups, then 128. A split
-// makes two halves of 79 groups, 70% full, which grow to 128 groups once
-// 87.5% full, and split again once that is: so the slots of a large table
-// stay between 55% and 87.5% full, and a table of 1<<20 int keys and
+// 64 groups the size doubles; then it is 90 groups, then 146. A split
+// makes two halves of 90 groups, 70% full, which grow to 146 groups once
+// 6/7 full, and split again once that is: so the slots of a large table
+// stay between 53% and 86% full, and a table of 1<<20 int keys and
 // values, whose segments have all just split, takes about 21 bytes per
-// key. 79 groups rather than 80, because an allocation that holds
-// pointers and takes more than 512 bytes carries an 8-byte header: 80
-// groups of int keys and values (10,880 bytes) would take the next size
-// class of the allocator (12,288). Past 128 groups sizes double again,
-// only for segments whose keys cannot be split.
+// key. The sizes fill size classes of the allocator: an array of 90
+// groups of int keys and values takes 10,800 bytes, and with the 8-byte
+// header of an allocation that holds pointers, fits the class of 10,880;
+// one of 146 fits 18,432. Past 146 groups sizes double again, only for
+// segments whose keys cannot be split.
 func nextGroups(g int) int {
 	switch {
 	case g < 64:
 		return 2 * g
-	case g < 79:
-		return 79
-	case g < 128:
-		return 128
+	case g < 90:
+		return 90
+	case g < 146:
+		return 146
 	}
 	return 2 * g
 }
@@ -107,9 +106,9 @@ func groupsFor(n int) int {
 	return g
 }
 
-// maxLoad is the number of full slots and tombstones past which the
-// segment must be rebuilt before a key is added: 7/8 of its slots, so that
-// probes always end at an empty slot.
+// maxLoad is the number of full slots past which the segment must grow
+// before a key is added: 6/7 of its slots. The fuller a segment, the more
+// of its groups overflow, and the longer the probes.
 func (s *segment[K, V]) maxLoad() int {
 	return len(s.groups) * (groupSize - 1)
 }
@@ -151,7 +150,7 @@ func (t *table[K, V]) tinyLocked() bool {
 func (t *table[K, V]) clearLocked() {
 	s := t.dir[0].seg
 	s.groups[0] = group[K, V]{ctrl: emptyGroup}
-	s.used, s.tombs, t.used = 0, 0, 0
+	s.used, t.used = 0, 0
 }
 
 // slotOf returns the slot of the directory for hash h. The shift is split
@@ -197,20 +196,21 @@ func (t *table[K, V]) find(hs *hasher, key K) (e *entry[V], h uint64) {
 	groups := t.slotOf(h).groups
 	g := groupOf(h, len(groups))
 	match := lsbs * h2(h)
-	for {
+	for range groups {
 		grp := at(groups, g)
 		for b := matchH2(grp.ctrl, match); b != 0; b = b.rest() {
 			if sl := at(grp.slots[:], b.first()); sl.key == key {
 				return sl.e, h
 			}
 		}
-		if matchEmpty(grp.ctrl) != 0 {
-			return nil, h
+		if !overflowed(grp.ctrl) {
+			break
 		}
 		if g++; g == uintptr(len(groups)) {
 			g = 0
 		}
 	}
+	return nil, h
 }
 
 // newDirty returns a dirty table that shares every segment of t.
@@ -228,7 +228,7 @@ func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
 	if s.gen != t.gen {
 		s = t.copyLocked(s, h)
 	}
-	if s.used+s.tombs >= s.maxLoad() {
+	if s.used >= s.maxLoad() {
 		t.rebuildLocked(s, h, hs, false)
 		s = t.segmentOf(h)
 	}
@@ -238,68 +238,67 @@ func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
 
 // copyLocked replaces s, the segment of hash h, which t shares with the
 // read map, by a copy that t made and may write, and returns the copy. It
-// copies the groups as they are, deleted entries and tombstones included:
+// copies the groups as they are, deleted entries included:
 // a copy of memory, without a look at any entry, which would cost a cache
 // miss per key of a large map. Deleted entries are dropped by the sweep
 // (see Map.sweeping), once there are enough of them to be worth a look.
 func (t *table[K, V]) copyLocked(s *segment[K, V], h uint64) *segment[K, V] {
-	c := &segment[K, V]{groups: slices.Clone(s.groups), depth: s.depth, gen: t.gen, used: s.used, tombs: s.tombs}
+	c := &segment[K, V]{groups: slices.Clone(s.groups), depth: s.depth, gen: t.gen, used: s.used}
 	t.replaceLocked(s, h, nil, c, nil, false)
 	return c
 }
 
-// put adds key to s in the first free slot of its probe: an empty slot or
-// a tombstone. s must have one.
+// put adds key to s in the first free slot of its probe, counting an
+// overflow in each group it goes past. s must have a free slot.
 func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
 	groups := s.groups
 	g := groupOf(h, len(groups))
 	for {
 		grp := &groups[g]
-		if free := bitset(grp.ctrl & msbs); free != 0 {
+		if free := matchEmpty(grp.ctrl); free != 0 {
 			i := free.first()
-			if grp.ctrl>>(8*i)&0xff == ctrlTombstone {
-				s.tombs--
-			}
 			grp.ctrl = setCtrl(grp.ctrl, i, h2(h))
 			grp.slots[i] = slot[K, V]{key, e}
 			s.used++
 			return
 		}
+		grp.ctrl = overflow(grp.ctrl)
 		if g++; g == uintptr(len(groups)) {
 			g = 0
 		}
 	}
 }
 
-// removeLocked removes key, whose hash is h, from t, if t has it. t must be
-// a dirty table, and the key one that the read map lacks: it was added to a
-// segment that t made, so t may write there.
+// removeLocked removes key, whose hash is h, from t, if t has it: it
+// empties the key's slot, and takes back the overflows that its probe
+// counted in the groups before. t must be a dirty table, and the key one
+// that the read map lacks: it was added to a segment that t made, so t may
+// write there.
 func (t *table[K, V]) removeLocked(key K, h uint64) {
 	s := t.segmentOf(h)
 	groups := s.groups
-	g := groupOf(h, len(groups))
-	for {
+	home := groupOf(h, len(groups))
+	match := lsbs * h2(h)
+	for g, n := home, 0; n < len(groups); n++ {
 		grp := &groups[g]
-		for b := matchH2(grp.ctrl, lsbs*h2(h)); b != 0; b = b.rest() {
+		for b := matchH2(grp.ctrl, match); b != 0; b = b.rest() {
 			i := b.first()
 			if grp.slots[i].key != key {
 				continue
 			}
-			// A probe goes on past a group only if it has no empty slot:
-			// if this one has one, no probe needs the slot to go on.
-			c := uint64(ctrlTombstone)
-			if matchEmpty(grp.ctrl) != 0 {
-				c = ctrlEmpty
-			} else {
-				s.tombs++
-			}
-			grp.ctrl = setCtrl(grp.ctrl, i, c)
+			grp.ctrl = setCtrl(grp.ctrl, i, ctrlEmpty)
 			grp.slots[i] = slot[K, V]{}
 			s.used--
 			t.used--
+			for p := home; p != g; {
+				groups[p].ctrl = unoverflow(groups[p].ctrl)
+				if p++; p == uintptr(len(groups)) {
+					p = 0
+				}
+			}
 			return
 		}
-		if matchEmpty(grp.ctrl) != 0 {
+		if !overflowed(grp.ctrl) {
 			return
 		}
 		if g++; g == uintptr(len(groups)) {
@@ -309,7 +308,7 @@ func (t *table[K, V]) removeLocked(key K, h uint64) {
 }
 
 // rebuildLocked replaces s, the segment of hash h in t, by a segment that
-// t made, with room for one more key and no tombstones, or by two if its
+// t made, with room for one more key, or by two if its
 // keys no longer fit one. If drop is set, it leaves the deleted entries
 // out, and expunges them, so that they are given a value again only after
 // being put back into t; that takes a look at every entry. t must be a
