@@ -19,10 +19,11 @@ const cacheLineSize = 128
 // atomic read-modify-write. The first promotion moves that count onto a set
 // of stripes on separate cache lines, where every later change goes, with
 // or without mu. A key's changes all go to the stripe its entry's address
-// selects, so that Len, which reads the stripes one by one, counts each key
-// as it was at one moment: a key that is present throughout a call of Len is
-// counted, and one that is absent throughout is not. The nil counter is
-// zero.
+// selects, and a call counts a key before it makes the key present, and
+// uncounts it after it makes it absent (see entry.p): so every stripe
+// counts at least the keys of its entries that are present, whatever the
+// calls in flight, and Len, which reads the stripes one by one, counts at
+// least the keys present throughout its call. The nil counter is zero.
 type counter struct {
 	// locked is the count until stripes is set. It is written only with mu
 	// held, by a load and a store, and read by anyone.
@@ -38,19 +39,15 @@ type stripe struct {
 	_ [cacheLineSize - 8]byte
 }
 
-// addLocked adds delta for the entry at address e. mu must be held.
-func (c *counter) addLocked(e uintptr, delta int64) {
+// add adds delta for the entry at address e. Until the generation's first
+// promotion there are no stripes, and the read map has no entries, so
+// every change is made with mu held: it goes to the plain count.
+func (c *counter) add(e uintptr, delta int64) {
 	if p := c.stripes.Load(); p != nil {
 		stripeOf(*p, e).n.Add(delta)
 		return
 	}
 	c.locked.Store(c.locked.Load() + delta)
-}
-
-// add adds delta for the entry at address e, without mu. The entry was
-// found in a read map with entries, so the stripes are set.
-func (c *counter) add(e uintptr, delta int64) {
-	stripeOf(*c.stripes.Load(), e).n.Add(delta)
 }
 
 // stripeOf returns the stripe of entry e, by Fibonacci hashing of its

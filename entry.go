@@ -45,10 +45,20 @@ type entry[V any] struct {
 	//     putting the entry back into the dirty table. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.
 	//
+	// A change between a value and nil is counted for Len (see counter): a
+	// call adds one before the change that makes the key present, taking
+	// it back if the change fails, and subtracts one after the change that
+	// makes it absent. Counts therefore run ahead of p, never behind it.
+	//
 	// Clear drops both tables whole. A call that found an entry before
 	// Clear may still change it afterwards; the entry is in neither table,
 	// so the call takes effect before Clear, and is cleared with it.
 	p unsafe.Pointer
+}
+
+// addr returns the entry's address, which picks its stripe of a counter.
+func (e *entry[V]) addr() uintptr {
+	return uintptr(unsafe.Pointer(e))
 }
 
 // entryWithValue is an entry allocated together with its first value, for
@@ -174,9 +184,9 @@ func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
 }
 
 // trySwap stores value unless the entry is expunged, and returns the p it
-// replaced. It reports ok == false, and stores nothing, if the entry is
-// expunged.
-func (e *entry[V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer, ok bool) {
+// replaced, counting the key on c if it was absent. It reports ok ==
+// false, and stores nothing, if the entry is expunged.
+func (e *entry[V]) trySwap(value V, mode valueMode, c *counter) (previous unsafe.Pointer, ok bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
@@ -186,22 +196,22 @@ func (e *entry[V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer, ok
 		if nv == nil {
 			nv = valuePointer(value, mode)
 		}
+		if p == nil {
+			c.add(e.addr(), 1)
+		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nv) {
 			return p, true
+		}
+		if p == nil {
+			c.add(e.addr(), -1)
 		}
 	}
 }
 
-// swapLocked stores value and returns the p it replaced. The entry must not
-// be expunged: with mu held, unexpungeLocked guarantees that.
-func (e *entry[V]) swapLocked(value V, mode valueMode) (previous unsafe.Pointer) {
-	return atomic.SwapPointer(&e.p, valuePointer(value, mode))
-}
-
 // tryLoadOrStore returns the present value if there is one, and otherwise
-// stores value. It reports ok == false, and does nothing, if the entry is
-// expunged.
-func (e *entry[V]) tryLoadOrStore(value V, mode valueMode) (actual V, loaded, ok bool) {
+// stores value, counting the key on c. It reports ok == false, and does
+// nothing, if the entry is expunged.
+func (e *entry[V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V, loaded, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == expunged {
 		return actual, false, false
@@ -213,9 +223,11 @@ func (e *entry[V]) tryLoadOrStore(value V, mode valueMode) (actual V, loaded, ok
 	// Copy value only now: a hit must not allocate.
 	nv := valuePointer(value, mode)
 	for {
+		c.add(e.addr(), 1)
 		if atomic.CompareAndSwapPointer(&e.p, nil, nv) {
 			return value, false, true
 		}
+		c.add(e.addr(), -1)
 		p = atomic.LoadPointer(&e.p)
 		if p == expunged {
 			return actual, false, false
@@ -245,27 +257,31 @@ func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode) (swapped bool) 
 	}
 }
 
-// delete marks the entry deleted and returns the value it held.
-func (e *entry[V]) delete(mode valueMode) (value V, ok bool) {
+// delete marks the entry deleted and returns the value it held, taking
+// the key off c.
+func (e *entry[V]) delete(mode valueMode, c *counter) (value V, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if !present(p) {
 			return value, false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
+			c.add(e.addr(), -1)
 			return valueAt[V](p, mode)
 		}
 	}
 }
 
-// compareAndDelete marks the entry deleted if it holds a value equal to old.
-func (e *entry[V]) compareAndDelete(old V, mode valueMode) (deleted bool) {
+// compareAndDelete marks the entry deleted if it holds a value equal to
+// old, taking the key off c.
+func (e *entry[V]) compareAndDelete(old V, mode valueMode, c *counter) (deleted bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old) {
 			return false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
+			c.add(e.addr(), -1)
 			return true
 		}
 	}

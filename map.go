@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Map is like a Go map[K]V but is safe for concurrent use by multiple
@@ -105,18 +104,6 @@ type readOnly[K comparable, V any] struct {
 	// with a new one, so that calls still working on entries of the cleared
 	// map count on the old counter, which nobody reads any more.
 	count *counter
-}
-
-// counted counts, without mu, that the key of e, found in r, appeared
-// (delta 1) or disappeared (delta -1).
-func (r *readOnly[K, V]) counted(e *entry[V], delta int64) {
-	r.count.add(uintptr(unsafe.Pointer(e)), delta)
-}
-
-// countedLocked counts that the key of e appeared or disappeared, with mu
-// held and r the current read map.
-func (r *readOnly[K, V]) countedLocked(e *entry[V], delta int64) {
-	r.count.addLocked(uintptr(unsafe.Pointer(e)), delta)
 }
 
 // mayBeDirty reports whether the dirty table may hold a key of hash h that
@@ -246,10 +233,7 @@ func (m *Map[K, V]) Store(key K, value V) {
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	if r := m.read.Load(); r != nil {
 		if e, _ := r.find(&r.hs, key); e != nil {
-			if p, ok := e.trySwap(value, r.mode); ok {
-				if p == nil {
-					r.counted(e, 1)
-				}
+			if p, ok := e.trySwap(value, r.mode, r.count); ok {
 				return valueAt[V](p, r.mode)
 			}
 		}
@@ -262,10 +246,7 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 	defer m.unlock()
 	h := m.hashLocked(key)
 	if e := m.storableEntryLocked(key, h); e != nil {
-		p := e.swapLocked(value, m.mode)
-		if p == nil {
-			m.read.Load().countedLocked(e, 1)
-		}
+		p, _ := e.trySwap(value, m.mode, m.read.Load().count)
 		return valueAt[V](p, m.mode)
 	}
 	m.storeNewLocked(key, h, value)
@@ -278,10 +259,7 @@ func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if r := m.read.Load(); r != nil {
 		if e, _ := r.find(&r.hs, key); e != nil {
-			if actual, loaded, ok := e.tryLoadOrStore(value, r.mode); ok {
-				if !loaded {
-					r.counted(e, 1)
-				}
+			if actual, loaded, ok := e.tryLoadOrStore(value, r.mode, r.count); ok {
 				return actual, loaded
 			}
 		}
@@ -297,10 +275,7 @@ func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
 
 func (m *Map[K, V]) loadOrStoreLocked(key K, h uint64, value V) (actual V, loaded bool) {
 	if e := m.storableEntryLocked(key, h); e != nil {
-		actual, loaded, _ = e.tryLoadOrStore(value, m.mode)
-		if !loaded {
-			m.read.Load().countedLocked(e, 1)
-		}
+		actual, loaded, _ = e.tryLoadOrStore(value, m.mode, m.read.Load().count)
 		return actual, loaded
 	}
 	m.storeNewLocked(key, h, value)
@@ -341,9 +316,9 @@ func (m *Map[K, V]) storeNewLocked(key K, h uint64, value V) {
 		r = m.amendLocked(r)
 	}
 	e := newEntry(value, m.mode)
+	r.count.add(e.addr(), 1) // before the key is present, as entry.p says
 	m.dirty.insertLocked(key, h, e, &m.hs)
 	r.filter.addLocked(h)
-	r.countedLocked(e, 1)
 }
 
 // amendLocked makes a dirty table from r, the read map, which is not
@@ -412,11 +387,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	}
 	e, h := r.find(&r.hs, key)
 	if e != nil {
-		value, loaded = e.delete(r.mode)
-		if loaded {
-			r.counted(e, -1)
-		}
-		return value, loaded
+		return e.delete(r.mode, r.count)
 	}
 	if !r.mayBeDirty(h) {
 		return value, false
@@ -445,11 +416,7 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	if e == nil {
 		return value, false
 	}
-	value, loaded = e.delete(m.mode)
-	if loaded {
-		m.read.Load().countedLocked(e, -1)
-	}
-	return value, loaded
+	return e.delete(m.mode, m.read.Load().count)
 }
 
 // Delete deletes the value for a key.
@@ -502,11 +469,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	}
 	e, h := r.find(&r.hs, key)
 	if e != nil {
-		deleted = e.compareAndDelete(old, r.mode)
-		if deleted {
-			r.counted(e, -1)
-		}
-		return deleted
+		return e.compareAndDelete(old, r.mode, r.count)
 	}
 	if !r.mayBeDirty(h) {
 		return false
@@ -529,11 +492,8 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 		e, _ = m.dirty.find(&m.hs, key)
 	}
 	if e != nil {
-		if deleted = e.compareAndDelete(old, m.mode); deleted {
-			if dirtyOnly {
-				m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
-			}
-			m.read.Load().countedLocked(e, -1)
+		if deleted = e.compareAndDelete(old, m.mode, m.read.Load().count); deleted && dirtyOnly {
+			m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
 		}
 	}
 	if dirtyOnly {
@@ -616,9 +576,10 @@ func (m *Map[K, V]) Clear() {
 // Len returns the number of keys in the map. It takes O(1) time and no lock.
 //
 // Len is exact when no call that adds or deletes keys runs at the same time.
-// While such calls run, Len counts each key as it was at some moment of its
-// call: it is at least the number of keys present throughout the call, and
-// at most the number present at any time during it.
+// While such calls run, Len is never less than the number of keys present
+// throughout its call, and never more than the number present at some
+// moment of it plus the number of those calls: each of them counts its key
+// a moment before adding it, and a moment after deleting it.
 func (m *Map[K, V]) Len() int {
 	r := m.read.Load()
 	if r == nil {

@@ -913,6 +913,65 @@ func TestLen(t *testing.T) {
 	check(1)
 }
 
+// TestLenWithSharedKeys has goroutines add and delete the same key while
+// Len is polled. The stable keys, which nobody touches, are present
+// throughout every call of Len, so Len must never count fewer; and at any
+// moment, each call in flight may count one key more than are present.
+func TestLenWithSharedKeys(t *testing.T) {
+	const stable, shared = 10, 1
+	var m syncmap.Map[int, int]
+	for k := range stable {
+		m.Store(-1-k, k)
+	}
+	m.Range(func(int, int) bool { return true }) // promote: writes need no lock
+	g := goroutines()
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; !stop.Load(); r++ {
+				k := r % shared
+				switch (i + r) % 6 { // through every path that adds or deletes
+				case 0:
+					m.Store(k, r)
+				case 1:
+					m.LoadAndDelete(k)
+				case 2:
+					m.LoadOrStore(k, r)
+				case 3:
+					if v, ok := m.Load(k); ok {
+						m.CompareAndDelete(k, v)
+					}
+				case 4:
+					m.Swap(k, r)
+				case 5:
+					m.Delete(k)
+				}
+			}
+		}()
+	}
+	// The race detector slows each call down enough for the goroutines'
+	// steps to interleave often; without it, a second is needed.
+	poll := time.Second
+	if testing.Short() {
+		poll = 200 * time.Millisecond
+	}
+	for start := time.Now(); time.Since(start) < poll; {
+		if n := m.Len(); n < stable || n > stable+shared+g {
+			t.Errorf("Len() = %d while %d goroutines add and delete %d keys beside %d others; want within [%d, %d]",
+				n, g, shared, stable, stable, stable+shared+g)
+			break
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if n, want := m.Len(), len(contents(&m)); n != want {
+		t.Errorf("Len() = %d after churn; want %d", n, want)
+	}
+}
+
 // TestLenDuringChurn has each goroutine toggle one key of its own while
 // Len is polled: at every moment between S and S+G keys are present, and
 // since each key's changes are counted in order, Len must stay within that
