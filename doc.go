@@ -14,18 +14,17 @@
 //   - goroutines read, write and overwrite disjoint sets of keys.
 //
 // There, a Load of a present key takes no lock and writes no shared memory:
-// one atomic pointer load, one look-up in a Go map, one more atomic load. Reads
-// scale with the number of cores.
+// one atomic pointer load, one probe of a hash table that is never written
+// once published, one more atomic load. Reads scale with the number of
+// cores.
 //
 // For anything else, a plain map guarded by a [sync.Mutex] or [sync.RWMutex]
 // is usually simpler and often faster: when most operations add or remove
 // keys, when the map must be read consistently as a whole, or when the values
 // of several keys must change together. Map serializes the first store of
-// each new key on one mutex, and after the read map is replaced, the next new
-// key starts copying the whole read map into a new dirty map: O(n) work in
-// all, which the calls that take the mutex share, 128 entries each on a
-// read map of more than 4096 keys, so that no single call stalls on a
-// large map.
+// each new key on one mutex. After the read map is replaced, writes copy
+// the parts of it they write to, one segment of about a thousand keys at a
+// time, so that no single call stalls on a large map.
 //
 // # Migrating from sync.Map
 //
@@ -44,21 +43,38 @@
 // In the terminology of [the Go memory model], Map arranges that a write
 // operation "synchronizes before" any read operation that observes the
 // effect of the write. The read operations are Load, LoadAndDelete,
-// LoadOrStore, Swap, CompareAndSwap and CompareAndDelete. The write operations
-// are Store, Delete, LoadAndDelete and Swap, and LoadOrStore when it returns
-// loaded == false, CompareAndSwap when it returns swapped == true, and
-// CompareAndDelete when it returns deleted == true. Clear is a write that
-// deletes every key. Range, All, Keys and Values observe the values they
-// pass on as Load does. Len is a read too: a write that adds or deletes a
-// key synchronizes before every Len that counts its effect.
+// LoadOrStore, Swap, CompareAndSwap, CompareAndDelete and LoadOrCompute.
+// The write operations are Store, Delete, LoadAndDelete and Swap, and
+// LoadOrStore when it returns loaded == false, CompareAndSwap when it
+// returns swapped == true, CompareAndDelete when it returns deleted ==
+// true, and LoadOrCompute when it returns loaded == false. Clear is a
+// write that deletes every key. Range, All, Keys and Values observe the
+// values they pass on as Load does. Len is a read too: a write that adds or
+// deletes a key synchronizes before every Len that counts its effect.
+//
+// # Hashing
+//
+// Each Map hashes its keys with random seeds of its own, so that keys
+// chosen to collide in one Map, or in one run of a program, do not collide
+// in another. Integer, boolean, pointer and channel keys are hashed inline;
+// other keys go through [hash/maphash.Comparable]. Like any value that
+// function hashes, a key of a type that holds pointers other than a string
+// or a pointer escapes to the heap.
 //
 // # Memory
 //
-// A deleted key's entry stays in the read map until the map is next rebuilt:
-// the copy of the read map that the next new key starts leaves it out, and
-// the promotion of that copy releases it. The first value stored for a key lives
-// in the key's entry, which saves one allocation per new key; if that value
-// is replaced, it is released together with the entry rather than at once.
+// A value that holds pointers is unreachable from the map as soon as it is
+// replaced or deleted. A value that holds none shares its first allocation
+// with its key's entry, and stays there until the entry goes; it keeps
+// nothing else alive.
+//
+// A deleted key's entry stays in the map's table until its segment is
+// rebuilt. Once a quarter or more of the entries are deleted ones, the next
+// new key starts a sweep: each call that takes the mutex rebuilds one more
+// segment without them, and once every segment has been seen, the rebuilt
+// table replaces the old one, which the collector then frees, deleted keys
+// and all. A map whose deleted keys are never followed by a new one keeps
+// them.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 package syncmap

@@ -5,6 +5,7 @@ package syncmap_test
 
 import (
 	"fmt"
+	"html/template"
 	"slices"
 	"sync"
 
@@ -132,6 +133,24 @@ func ExampleMap_LoadOrCompute() {
 	// Output:
 	// <h1>{{.Title}}</h1> false
 	// <h1>{{.Title}}</h1> true 1
+}
+
+// A cache whose loader can fail: the error reaches the caller, and
+// nothing is stored, so the next call tries again.
+func ExampleMap_LoadOrTryCompute() {
+	var templates syncmap.Map[string, *template.Template]
+	parse := func(name, text string) func() (*template.Template, error) {
+		return func() (*template.Template, error) { return template.New(name).Parse(text) }
+	}
+
+	_, _, err := templates.LoadOrTryCompute("header", parse("header", "<h1>{{.Title}</h1>"))
+	fmt.Println(err != nil, templates.Len())
+
+	t, loaded, err := templates.LoadOrTryCompute("header", parse("header", "<h1>{{.Title}}</h1>"))
+	fmt.Println(t.Name(), loaded, err)
+	// Output:
+	// true 0
+	// header false <nil>
 }
 
 func ExampleMap_All() {

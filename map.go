@@ -79,11 +79,10 @@ type Map[K comparable, V any] struct {
 	sweeping bool
 	sweep    uint64
 
-	// computing has a key for each LoadOrCompute callback that is running.
-	// Its channel is made by the first caller that waits for it, and closed
-	// when the callback returns or panics. Nil until the first LoadOrCompute
-	// that computes.
-	computing map[K]chan struct{}
+	// computing has a key for each compute callback of LoadOrCompute or
+	// LoadOrTryCompute that is running (see compute.go). Nil until the
+	// first call that computes.
+	computing map[K]*computation
 }
 
 // readOnly is a read map: published through Map.read, never written after,
@@ -295,6 +294,7 @@ func (m *Map[K, V]) storableEntryLocked(key K, h uint64) *entry[V] {
 		if e.unexpungeLocked() {
 			// Only the dirty table expunges entries, so it exists.
 			m.dirty.insertLocked(key, h, e, &m.hs)
+			m.storedLocked(key) // the caller is about to
 		}
 		return e
 	}
@@ -319,6 +319,7 @@ func (m *Map[K, V]) storeNewLocked(key K, h uint64, value V) {
 	r.count.add(e.addr(), 1) // before the key is present, as entry.p says
 	m.dirty.insertLocked(key, h, e, &m.hs)
 	r.filter.addLocked(h)
+	m.storedLocked(key)
 }
 
 // amendLocked makes a dirty table from r, the read map, which is not
@@ -612,94 +613,6 @@ func (m *Map[K, V]) Values() iter.Seq[V] {
 	return func(yield func(value V) bool) {
 		m.Range(func(_ K, v V) bool { return yield(v) })
 	}
-}
-
-// LoadOrCompute returns the existing value for the key if present.
-// Otherwise, it calls compute, stores its result and returns it. The loaded
-// result is true if the value was loaded, false if computed and stored.
-//
-// For each key, at most one compute runs at a time: callers that find a
-// compute running for their key wait for it and then return the value it
-// stored, with loaded == true. If another call stores a value for the key
-// while compute runs, that value wins: it is returned with loaded == true,
-// and compute's result is discarded.
-//
-// compute runs without any lock held, so it may call any method of the map
-// for other keys, and Load or Store for its own key. A LoadOrCompute for the
-// same key from inside compute waits for itself forever. If compute panics,
-// the panic propagates to the caller, the key stays absent, and callers
-// waiting for it try again, one of them computing in its place.
-//
-// A hit is as fast as [Map.Load] and allocates nothing. In the terms of the
-// memory model, LoadOrCompute is a read, and also a write when it stores.
-func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
-	if r := m.read.Load(); r != nil {
-		if e, _ := r.find(&r.hs, key); e != nil {
-			if v, ok := e.load(r.mode); ok {
-				return v, true
-			}
-		}
-	}
-	return m.loadOrComputeSlow(key, compute)
-}
-
-func (m *Map[K, V]) loadOrComputeSlow(key K, compute func() V) (actual V, loaded bool) {
-	for {
-		m.mu.Lock()
-		if e := m.lookupLocked(key); e != nil {
-			if v, ok := e.load(m.mode); ok {
-				m.unlock()
-				return v, true
-			}
-		}
-		done, running := m.computing[key]
-		if !running {
-			if m.computing == nil {
-				m.computing = make(map[K]chan struct{})
-			}
-			m.computing[key] = nil // running, and nobody waiting yet
-			m.unlock()
-			return m.compute(key, compute)
-		}
-		if done == nil {
-			done = make(chan struct{})
-			m.computing[key] = done
-		}
-		m.unlock()
-		// The value is stored by the time done is closed, unless compute
-		// panicked or the key was deleted at once: then look again.
-		<-done
-	}
-}
-
-// compute runs the callback for a key reserved for this caller in
-// m.computing, stores its result, and releases the key.
-func (m *Map[K, V]) compute(key K, compute func() V) (actual V, loaded bool) {
-	returned := false
-	defer func() {
-		if !returned { // compute panicked: release the key and let the panic go on
-			m.mu.Lock()
-			m.releaseLocked(key)
-			m.unlock()
-		}
-	}()
-	value := compute()
-	returned = true
-
-	m.mu.Lock()
-	defer m.unlock()
-	m.releaseLocked(key)
-	return m.loadOrStoreLocked(key, m.hashLocked(key), value)
-}
-
-// releaseLocked ends the computation for key and wakes the callers waiting
-// for it. They need mu to look at the map again, so they see what the
-// caller stores before releasing mu.
-func (m *Map[K, V]) releaseLocked(key K) {
-	if done := m.computing[key]; done != nil {
-		close(done)
-	}
-	delete(m.computing, key)
 }
 
 // mustBeComparable panics, naming the method, if V is not comparable.

@@ -30,7 +30,7 @@ func formatCall(c mapCall) string {
 	switch c.op {
 	case opLoad, opLoadAndDelete, opDelete:
 		return fmt.Sprintf("%s(%d)", c.op, c.k)
-	case opStore, opLoadOrStore, opSwap, opCompareAndDelete, opLoadOrCompute:
+	case opStore, opLoadOrStore, opSwap, opCompareAndDelete, opLoadOrCompute, opLoadOrTryCompute:
 		return fmt.Sprintf("%s(%d, %d)", c.op, c.k, c.v)
 	case opCompareAndSwap:
 		return fmt.Sprintf("%s(%d, %d, %d)", c.op, c.k, c.v, c.new)
@@ -43,6 +43,8 @@ func formatResult(op mapOp, r mapResult) string {
 	switch op {
 	case opLoad, opLoadOrStore, opLoadAndDelete, opSwap, opLoadOrCompute:
 		return fmt.Sprintf("%d, %v", r.value, r.ok)
+	case opLoadOrTryCompute:
+		return fmt.Sprintf("%d, %v, error: %v", r.value, r.ok, r.err)
 	case opCompareAndSwap, opCompareAndDelete:
 		return fmt.Sprint(r.ok)
 	case opRange, opAll, opKeys, opValues:
@@ -73,6 +75,7 @@ var fuzzLetters = map[byte]mapOp{
 	'X': opClear,
 	'B': opLoadBurst,
 	'P': opLoadOrCompute,
+	'T': opLoadOrTryCompute,
 	'I': opAll,
 	'K': opKeys,
 	'V': opValues,
@@ -87,7 +90,7 @@ func fuzzArgs(op mapOp) int {
 	switch op {
 	case opLoad, opLoadAndDelete, opDelete:
 		return 1
-	case opStore, opLoadOrStore, opSwap, opCompareAndDelete, opLoadOrCompute:
+	case opStore, opLoadOrStore, opSwap, opCompareAndDelete, opLoadOrCompute, opLoadOrTryCompute:
 		return 2
 	case opCompareAndSwap:
 		return 3
@@ -235,9 +238,20 @@ func (r linRegister) step(c mapCall, res mapResult) (next linRegister, ok bool) 
 		return linRegister{c.v, true}, true
 	case opLoadOrStore, opLoadOrCompute: // compute returns c.v
 		if r.present {
-			return r, is(r.value, true)
+			return r, is(r.value, true) && !res.err
 		}
-		return linRegister{c.v, true}, is(c.v, false)
+		return linRegister{c.v, true}, is(c.v, false) && !res.err
+	case opLoadOrTryCompute: // compute fails for odd c.v
+		if r.present {
+			return r, is(r.value, true) && !res.err
+		}
+		if res.err {
+			// Its own compute failed, or one it waited for: the key was
+			// absent, and stays so.
+			return r, is(0, false)
+		}
+		_, err := tryCompute(c.v)
+		return linRegister{c.v, true}, is(c.v, false) && err == nil
 	case opLoadAndDelete:
 		return linRegister{}, is(r.value, r.present)
 	case opDelete, opClear:
@@ -423,7 +437,7 @@ func linRandomCall(rng *rand.Rand) mapCall {
 	ops := [...]mapOp{
 		opLoad, opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete,
 		opSwap, opCompareAndSwap, opCompareAndSwap, opCompareAndDelete,
-		opLoadOrCompute,
+		opLoadOrCompute, opLoadOrTryCompute,
 	}
 	c := mapCall{
 		op:  ops[rng.Intn(len(ops))],
@@ -1152,6 +1166,34 @@ func TestClearReleasesEverything(t *testing.T) {
 	}
 }
 
+// TestClearOfSmallMapReleasesEverything checks that Clear lets the
+// collector free the keys and values of a map of a few keys, whose table
+// the map keeps, emptied, for its next keys.
+func TestClearOfSmallMapReleasesEverything(t *testing.T) {
+	type object struct{ _ [64]byte }
+	var m syncmap.Map[*object, *object]
+	var collected atomic.Int64
+	onGC := func(*object) { collected.Add(1) }
+	for round := range 3 {
+		for range 3 {
+			k, v := new(object), new(object)
+			runtime.SetFinalizer(k, onGC)
+			runtime.SetFinalizer(v, onGC)
+			m.Store(k, v)
+		}
+		m.Clear()
+		deadline := time.Now().Add(10 * time.Second)
+		for collected.Load() < int64(6*(round+1)) && time.Now().Before(deadline) {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got, want := collected.Load(), int64(6*(round+1)); got != want {
+			t.Fatalf("after %d rounds of three keys and Clear, %d of %d keys and values were collected", round+1, got, want)
+		}
+	}
+	runtime.KeepAlive(&m)
+}
+
 // Panic safety.
 
 // TestPanicsLeaveMapUsable panics out of Map's methods in the ways a caller
@@ -1313,4 +1355,76 @@ func anyContents(m refmap.Interface[int, any]) map[int]any {
 		return true
 	})
 	return c
+}
+
+// TestOperationsAreAtomic makes calls whose effects a non-atomic
+// read-modify-write would lose or repeat, enough of them to catch it in a
+// short run:
+//
+//   - goroutines Swap values of their own into one key while others
+//     LoadAndDelete it: every value must come out exactly once, as the
+//     previous value of a Swap, a LoadAndDelete's, or the final one;
+//   - goroutines increment a counter with CompareAndSwap: no increment may
+//     be lost;
+//   - goroutines CompareAndDelete a token and store the next one: every
+//     token but the last must be deleted exactly once.
+func TestOperationsAreAtomic(t *testing.T) {
+	const g = 4
+	n := rounds(50000)
+	var m syncmap.Map[int, int]
+	seen := make([]atomic.Int32, g*n+1) // values of key 0, from 1
+	took := func(v int, ok bool) {
+		if ok {
+			seen[v].Add(1)
+		}
+	}
+	m.Store(2, 0) // the first token
+	var next atomic.Int64
+	tokens := make([]atomic.Int32, g*n+1)
+	runGoroutines(t, 3*g, func(i int) {
+		switch i % 3 {
+		case 0: // swappers and deleters of key 0
+			for j := range n {
+				if i/3%2 == 0 {
+					took(m.Swap(0, 1+i/3*n+j))
+				} else {
+					took(m.LoadAndDelete(0))
+				}
+			}
+		case 1: // incrementers of key 1
+			for range n {
+				for {
+					v, _ := m.Load(1)
+					if m.CompareAndSwap(1, v, v+1) || v == 0 && func() bool { _, loaded := m.LoadOrStore(1, 1); return !loaded }() {
+						break
+					}
+				}
+			}
+		case 2: // token passers on key 2
+			for range n {
+				if v, ok := m.Load(2); ok && m.CompareAndDelete(2, v) {
+					tokens[v].Add(1)
+					m.Store(2, int(next.Add(1)))
+				}
+			}
+		}
+	})
+	took(m.Load(0))
+	for v := 1; v < len(seen); v++ {
+		if i := v - 1; i/n%2 == 1 { // values of the deleters' slots are never stored
+			continue
+		}
+		if c := seen[v].Load(); c != 1 {
+			t.Fatalf("value %d swapped into key 0 came out %d times; want once", v, c)
+		}
+	}
+	if v, _ := m.Load(1); v != g*n {
+		t.Errorf("after %d increments by CompareAndSwap, the counter is %d", g*n, v)
+	}
+	last, _ := m.Load(2)
+	for v := range next.Load() + 1 {
+		if c := tokens[v].Load(); c != 1 && !(int(v) == last && c == 0) {
+			t.Fatalf("token %d was deleted %d times; want once", v, c)
+		}
+	}
 }

@@ -62,16 +62,19 @@ const (
 	opLoadBurst = mapOp("LoadBurst")
 
 	opLoadOrCompute = mapOp("LoadOrCompute")
-	opAll           = mapOp("All")
-	opKeys          = mapOp("Keys")
-	opValues        = mapOp("Values")
+	// opLoadOrTryCompute's compute fails when the value it would store is
+	// odd.
+	opLoadOrTryCompute = mapOp("LoadOrTryCompute")
+	opAll              = mapOp("All")
+	opKeys             = mapOp("Keys")
+	opValues           = mapOp("Values")
 )
 
 // mapOps lists each operation once; Load is drawn more often below.
 var mapOps = [...]mapOp{
 	opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete, opSwap,
 	opCompareAndSwap, opCompareAndDelete, opRange, opClear, opLoadBurst,
-	opLoadOrCompute, opAll, opKeys, opValues,
+	opLoadOrCompute, opLoadOrTryCompute, opAll, opKeys, opValues,
 }
 
 type mapCall struct {
@@ -100,11 +103,22 @@ func (mapCall) Generate(r *rand.Rand, size int) reflect.Value {
 	return reflect.ValueOf(c)
 }
 
+// tryCompute is the compute of opLoadOrTryCompute: it fails for odd values.
+func tryCompute(v int) (int, error) {
+	if v%2 == 1 {
+		return 0, errOdd
+	}
+	return v, nil
+}
+
+var errOdd = errors.New("odd value")
+
 // mapResult is what a call returned, and the map's Len after it. Range
 // results are sorted, since maps iterate in different orders.
 type mapResult struct {
 	value int
 	ok    bool
+	err   bool // an error was returned
 	pairs [][2]int
 	len   int
 }
@@ -142,6 +156,10 @@ func (c mapCall) apply(m refmap.Interface[int, int]) mapResult {
 		}
 	case opLoadOrCompute:
 		r.value, r.ok = m.LoadOrCompute(c.k, func() int { return c.v })
+	case opLoadOrTryCompute:
+		var err error
+		r.value, r.ok, err = m.LoadOrTryCompute(c.k, func() (int, error) { return tryCompute(c.v) })
+		r.err = err != nil
 	case opAll:
 		for k, v := range m.All() {
 			r.pairs = append(r.pairs, [2]int{k, v})
@@ -708,46 +726,91 @@ func Copy(m *syncmap.Map[string, int]) int {
 	}
 }
 
-// TestDeletedKeysAreCollected checks that deleting a key releases its key and
-// value once ordinary traffic has rebuilt and promoted the map.
+// TestDeletedKeysAreCollected checks that deleting keys releases them and
+// their values once ordinary traffic has followed: new keys and look-ups.
+// It deletes every key of a small map and of a large one, whose table
+// spans many segments that the new keys never write to.
 func TestDeletedKeysAreCollected(t *testing.T) {
-	type object struct{ _ [64]byte } // large enough not to be batched with other tiny objects
+	for _, n := range []int{100, 1 << 14} {
+		t.Run(fmt.Sprint("keys=", n), func(t *testing.T) {
+			var m syncmap.Map[*object, *object]
+			var collected atomic.Int64
+			onGC := func(*object) { collected.Add(1) }
+			for range n {
+				k, v := new(object), new(object)
+				runtime.SetFinalizer(k, onGC)
+				runtime.SetFinalizer(v, onGC)
+				m.Store(k, v)
+				v2 := new(object)
+				runtime.SetFinalizer(v2, onGC)
+				m.Store(k, v2)
+			}
+			m.Range(func(k, v *object) bool { // promote, then delete everything
+				m.Delete(k)
+				return true
+			})
+
+			// Ordinary traffic: new keys, and look-ups of them and of others.
+			kept := make([]*object, 1000)
+			for i := range kept {
+				kept[i] = new(object)
+				m.Store(kept[i], kept[i])
+				m.Load(kept[i])
+				m.Load(new(object))
+			}
+			waitCollected(t, &collected, 3*n)
+			for _, k := range kept {
+				if v, ok := m.Load(k); !ok || v != k {
+					t.Fatalf("Load(kept) = %p, %v; want %p, true", v, ok, k)
+				}
+			}
+		})
+	}
+}
+
+// TestDirtyOnlyKeysAreCollected checks that a key deleted while only the
+// dirty table holds it is released at once, with its value, whichever
+// method deletes it.
+func TestDirtyOnlyKeysAreCollected(t *testing.T) {
 	var m syncmap.Map[*object, *object]
-	const n = 100
+	m.Store(new(object), nil)
+	m.Range(func(*object, *object) bool { return true }) // promote: new keys are in the dirty table only
 	var collected atomic.Int64
 	onGC := func(*object) { collected.Add(1) }
-	for range n {
+	const n = 30
+	for i := range n {
 		k, v := new(object), new(object)
 		runtime.SetFinalizer(k, onGC)
 		runtime.SetFinalizer(v, onGC)
 		m.Store(k, v)
-		v2 := new(object)
-		runtime.SetFinalizer(v2, onGC)
-		m.Store(k, v2) // the first value stays with the entry until it goes
+		switch i % 3 {
+		case 0:
+			m.Delete(k)
+		case 1:
+			m.LoadAndDelete(k)
+		case 2:
+			m.CompareAndDelete(k, v)
+		}
 	}
-	m.Range(func(k, v *object) bool { // promote, then delete everything
-		m.Delete(k)
-		return true
-	})
+	waitCollected(t, &collected, 2*n)
+	runtime.KeepAlive(&m) // the deleted keys must go, not the map
+}
 
-	// Ordinary traffic: a new key rebuilds the dirty map without the deleted
-	// entries, and misses promote it.
-	kept := new(object)
-	m.Store(kept, kept)
-	for range 10 {
-		m.Load(new(object))
-	}
+// object is large enough not to be batched with other tiny objects, whose
+// finalizers would then wait for each other.
+type object struct{ _ [64]byte }
 
+// waitCollected collects garbage until collected reaches want, or fails
+// after ten seconds.
+func waitCollected(t *testing.T, collected *atomic.Int64, want int) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for collected.Load() < 3*n && time.Now().Before(deadline) {
+	for collected.Load() < int64(want) && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got := collected.Load(); got != 3*n {
-		t.Errorf("%d of %d deleted keys and values were collected", got, 3*n)
-	}
-	if v, ok := m.Load(kept); !ok || v != kept {
-		t.Errorf("Load(kept) = %p, %v; want %p, true", v, ok, kept)
+	if got := collected.Load(); got != int64(want) {
+		t.Errorf("%d of %d deleted keys and values were collected", got, want)
 	}
 }
 
@@ -1014,145 +1077,6 @@ func TestLenDuringChurn(t *testing.T) {
 	if n, want := m.Len(), len(contents(&m)); n != want {
 		t.Errorf("Len() = %d after churn; want %d", n, want)
 	}
-}
-
-// TestLoadOrComputeRunsOnce has many goroutines ask for the same absent key
-// at once: compute must run once, one caller store, and all get its value.
-func TestLoadOrComputeRunsOnce(t *testing.T) {
-	var m syncmap.Map[string, int]
-	const callers = 40
-	for round := range 3 {
-		key := fmt.Sprint("key", round)
-		var calls atomic.Int32
-		var stored atomic.Int32
-		results := make([]int, callers)
-		runGoroutines(t, callers, func(g int) {
-			v, loaded := m.LoadOrCompute(key, func() int {
-				calls.Add(1)
-				time.Sleep(20 * time.Millisecond) // let the others pile up
-				return 1000 + g
-			})
-			if !loaded {
-				stored.Add(1)
-			}
-			results[g] = v
-		})
-		if n := calls.Load(); n != 1 {
-			t.Errorf("round %d: compute ran %d times; want 1", round, n)
-		}
-		if n := stored.Load(); n != 1 {
-			t.Errorf("round %d: %d callers reported loaded == false; want 1", round, n)
-		}
-		for g, v := range results {
-			if v != results[0] {
-				t.Errorf("round %d: caller %d got %d, caller 0 got %d", round, g, v, results[0])
-			}
-		}
-	}
-}
-
-// TestLoadOrComputeUsesMap calls other methods of the map from inside
-// compute, including a Store of its own key, which must win.
-func TestLoadOrComputeUsesMap(t *testing.T) {
-	var m syncmap.Map[string, int]
-	m.Store("other", 1)
-	withTimeout(t, func() {
-		v, loaded := m.LoadOrCompute("k", func() int {
-			if _, ok := m.Load("k"); ok {
-				t.Error("Load(k) inside compute found the key being computed")
-			}
-			m.Store("other", 2)
-			m.LoadOrCompute("nested", func() int { return 3 })
-			m.Range(func(string, int) bool { return true })
-			m.Len()
-			m.Store("k", 7) // a value stored meanwhile wins
-			return 99
-		})
-		if v != 7 || !loaded {
-			t.Errorf("LoadOrCompute(k) = %d, %v; want the stored 7, true", v, loaded)
-		}
-	})
-	for k, want := range map[string]int{"k": 7, "other": 2, "nested": 3} {
-		if v, ok := m.Load(k); !ok || v != want {
-			t.Errorf("Load(%s) = %d, %v; want %d, true", k, v, ok, want)
-		}
-	}
-}
-
-// TestLoadOrComputePanic checks that a panicking compute reaches its caller,
-// leaves the key absent, and lets the callers waiting for it retry: one of
-// them computes, and all get its value.
-func TestLoadOrComputePanic(t *testing.T) {
-	var m syncmap.Map[string, int]
-	started, release := make(chan struct{}), make(chan struct{})
-	panicked := make(chan any)
-	go func() {
-		defer func() { panicked <- recover() }()
-		m.LoadOrCompute("k", func() int {
-			close(started)
-			<-release
-			panic("boom")
-		})
-	}()
-	<-started
-
-	const waiters = 8
-	var calls, stored atomic.Int32
-	results := make([]int, waiters)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runGoroutines(t, waiters, func(g int) {
-			v, loaded := m.LoadOrCompute("k", func() int {
-				calls.Add(1)
-				return 42
-			})
-			if !loaded {
-				stored.Add(1)
-			}
-			results[g] = v
-		})
-	}()
-	time.Sleep(50 * time.Millisecond) // let the waiters block on the first compute
-	if _, ok := m.Load("k"); ok {
-		t.Error("Load(k) while compute runs found the key")
-	}
-	close(release)
-	if r := <-panicked; r != "boom" {
-		t.Errorf("LoadOrCompute's caller recovered %v; want the panic of compute", r)
-	}
-	withTimeout(t, func() { <-done })
-	if n := calls.Load(); n != 1 {
-		t.Errorf("after the panic, compute ran %d times; want 1", n)
-	}
-	if n := stored.Load(); n != 1 {
-		t.Errorf("after the panic, %d waiters stored; want 1", n)
-	}
-	for g, v := range results {
-		if v != 42 {
-			t.Errorf("waiter %d got %d; want 42", g, v)
-		}
-	}
-	if n := m.Len(); n != 1 {
-		t.Errorf("Len() = %d; want 1", n)
-	}
-}
-
-// TestLoadOrComputePanicAlone checks that after a panic with nobody
-// waiting, the key is absent and can be computed again.
-func TestLoadOrComputePanicAlone(t *testing.T) {
-	var m syncmap.Map[int, int]
-	mustPanic(t, "LoadOrCompute with a panicking compute", func() {
-		m.LoadOrCompute(1, func() int { panic("boom") })
-	})
-	if _, ok := m.Load(1); ok {
-		t.Error("Load(1) after a panicking compute found the key")
-	}
-	withTimeout(t, func() {
-		if v, loaded := m.LoadOrCompute(1, func() int { return 5 }); v != 5 || loaded {
-			t.Errorf("LoadOrCompute(1) after the panic = %d, %v; want 5, false", v, loaded)
-		}
-	})
 }
 
 // TestScenarios runs the concurrent scenarios against every implementation.

@@ -224,16 +224,23 @@ func (t *table[K, V]) newDirty() *table[K, V] {
 // insertLocked adds key, whose hash is h and which t lacks, with its
 // entry. t must be a dirty table.
 func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
-	s := t.segmentOf(h)
-	if s.gen != t.gen {
-		s = t.copyLocked(s, h)
-	}
+	s := t.writableLocked(h)
 	if s.used >= s.maxLoad() {
 		t.rebuildLocked(s, h, hs, false)
 		s = t.segmentOf(h)
 	}
 	s.put(key, h, e)
 	t.used++
+}
+
+// writableLocked returns the segment of hash h, copied first if t shares
+// it with the read map. t must be a dirty table.
+func (t *table[K, V]) writableLocked(h uint64) *segment[K, V] {
+	s := t.segmentOf(h)
+	if s.gen != t.gen {
+		s = t.copyLocked(s, h)
+	}
+	return s
 }
 
 // copyLocked replaces s, the segment of hash h, which t shares with the
@@ -271,11 +278,9 @@ func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
 
 // removeLocked removes key, whose hash is h, from t, if t has it: it
 // empties the key's slot, and takes back the overflows that its probe
-// counted in the groups before. t must be a dirty table, and the key one
-// that the read map lacks: it was added to a segment that t made, so t may
-// write there.
+// counted in the groups before. t must be a dirty table.
 func (t *table[K, V]) removeLocked(key K, h uint64) {
-	s := t.segmentOf(h)
+	s := t.writableLocked(h)
 	groups := s.groups
 	home := groupOf(h, len(groups))
 	match := lsbs * h2(h)

@@ -76,6 +76,20 @@ func (m *xsyncMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loade
 	return m.m.LoadOrCompute(key, func() (V, bool) { return compute(), false })
 }
 
+// LoadOrTryCompute cancels xsync's compute when it fails, which stores
+// nothing.
+func (m *xsyncMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	actual, loaded = m.m.LoadOrCompute(key, func() (V, bool) {
+		var v V
+		v, err = compute()
+		return v, err != nil
+	})
+	if err != nil {
+		return actual, false, err
+	}
+	return actual, loaded, nil
+}
+
 func (m *xsyncMap[K, V]) All() iter.Seq2[K, V] { return m.m.All() }
 func (m *xsyncMap[K, V]) Keys() iter.Seq[K]    { return refmap.Keys(m.m.Range) }
 func (m *xsyncMap[K, V]) Values() iter.Seq[V]  { return refmap.Values(m.m.Range) }

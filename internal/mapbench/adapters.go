@@ -63,6 +63,11 @@ func (m *SyncMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded
 	return refmap.LoadThenStore(m, key, compute)
 }
 
+// LoadOrTryCompute is what sync.Map's users write instead.
+func (m *SyncMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	return refmap.LoadThenTryStore(m, key, compute)
+}
+
 func (m *SyncMap[K, V]) All() iter.Seq2[K, V] { return refmap.All(m.Range) }
 func (m *SyncMap[K, V]) Keys() iter.Seq[K]    { return refmap.Keys(m.Range) }
 func (m *SyncMap[K, V]) Values() iter.Seq[V]  { return refmap.Values(m.Range) }
@@ -108,6 +113,14 @@ func (m *PlainMap[K, V]) LoadOrCompute(key K, _ func() V) (actual V, loaded bool
 		panic(errPlainWrite)
 	}
 	return actual, true
+}
+
+// LoadOrTryCompute may only hit: a miss would write.
+func (m *PlainMap[K, V]) LoadOrTryCompute(key K, _ func() (V, error)) (actual V, loaded bool, err error) {
+	if actual, loaded = m.m[key]; !loaded {
+		panic(errPlainWrite)
+	}
+	return actual, true, nil
 }
 
 func (m *PlainMap[K, V]) All() iter.Seq2[K, V] { return refmap.All(m.Range) }

@@ -31,6 +31,7 @@ type Interface[K comparable, V any] interface {
 	// Beyond sync.Map.
 	Len() int
 	LoadOrCompute(key K, compute func() V) (actual V, loaded bool)
+	LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error)
 	All() iter.Seq2[K, V]
 	Keys() iter.Seq[K]
 	Values() iter.Seq[V]
@@ -158,6 +159,10 @@ func (m *RWMutexMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loa
 	return LoadThenStore(m, key, compute)
 }
 
+func (m *RWMutexMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	return LoadThenTryStore(m, key, compute)
+}
+
 // LoadThenStore is LoadOrCompute built from Load and LoadOrStore, as users of
 // a map without it write it. compute runs without any lock, so that it may
 // use the map, but unlike Map's, it may run for one key on several
@@ -171,6 +176,23 @@ func LoadThenStore[K comparable, V any](m interface {
 		return v, true
 	}
 	return m.LoadOrStore(key, compute())
+}
+
+// LoadThenTryStore is LoadOrTryCompute built from Load and LoadOrStore,
+// as LoadThenStore is LoadOrCompute: a failed compute stores nothing.
+func LoadThenTryStore[K comparable, V any](m interface {
+	Load(K) (V, bool)
+	LoadOrStore(K, V) (V, bool)
+}, key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	if v, ok := m.Load(key); ok {
+		return v, true, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return actual, false, err
+	}
+	actual, loaded = m.LoadOrStore(key, v)
+	return actual, loaded, nil
 }
 
 func (m *RWMutexMap[K, V]) All() iter.Seq2[K, V] { return All(m.Range) }
@@ -329,6 +351,10 @@ func (m *DeepCopyMap[K, V]) Len() int { return len(m.snapshot()) }
 
 func (m *DeepCopyMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
 	return LoadThenStore(m, key, compute)
+}
+
+func (m *DeepCopyMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	return LoadThenTryStore(m, key, compute)
 }
 
 func (m *DeepCopyMap[K, V]) All() iter.Seq2[K, V] { return All(m.Range) }

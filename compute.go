@@ -1,0 +1,216 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+// LoadOrCompute returns the existing value for the key if present.
+// Otherwise, it calls compute, stores its result and returns it. The loaded
+// result is true if the value was loaded, false if computed and stored.
+//
+// For each key, at most one compute runs at a time: callers that find a
+// compute running for their key wait until the key has a value, stored by
+// that compute or by any other call, and return it with loaded == true. If
+// another call stores a value for the key while compute runs, that value
+// wins: compute's result is discarded, and its caller returns the value
+// stored, with loaded == true.
+//
+// compute runs without any lock held, so it may call any method of the map
+// for other keys, and Load or Store for its own key. A LoadOrCompute for the
+// same key from inside compute waits for itself forever. If compute panics,
+// the panic propagates to the caller, the key stays absent, and callers
+// waiting for it try again, one of them computing in its place. To let a
+// compute fail, see [Map.LoadOrTryCompute].
+//
+// LoadOrCompute panics if compute is nil. A hit is as fast as [Map.Load]
+// and allocates nothing. In the terms of the memory model, LoadOrCompute is
+// a read, and also a write when it stores.
+func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded bool) {
+	if compute == nil {
+		panic("syncmap: LoadOrCompute called with a nil compute function")
+	}
+	if v, ok := m.loadPresent(key); ok {
+		return v, true
+	}
+	actual, loaded, _ = m.loadOrComputeSlow(key, computeFunc[V]{f: compute})
+	return actual, loaded
+}
+
+// LoadOrTryCompute is like [Map.LoadOrCompute], for a compute that may
+// fail. If compute returns an error, nothing is stored, and LoadOrTryCompute
+// returns the zero value, loaded == false and the error; unless another
+// call stored a value for the key meanwhile, which it then returns, with
+// loaded == true and a nil error.
+//
+// The callers of LoadOrTryCompute that were waiting for that compute get
+// its error too, rather than each trying in turn: a failing backend sees one
+// call for the key, not one per caller. The next call for the key computes
+// again. Callers of LoadOrCompute that were waiting for it cannot return an
+// error, so one of them computes in its place.
+//
+// LoadOrTryCompute panics if compute is nil. A hit is as fast as
+// [Map.Load] and allocates nothing.
+func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
+	if compute == nil {
+		panic("syncmap: LoadOrTryCompute called with a nil compute function")
+	}
+	if v, ok := m.loadPresent(key); ok {
+		return v, true, nil
+	}
+	return m.loadOrComputeSlow(key, computeFunc[V]{tf: compute})
+}
+
+// loadPresent returns the value of key, if the read map has it, without
+// mu.
+func (m *Map[K, V]) loadPresent(key K) (value V, ok bool) {
+	if r := m.read.Load(); r != nil {
+		if e, _ := r.find(&r.hs, key); e != nil {
+			return e.load(r.mode)
+		}
+	}
+	return value, false
+}
+
+// A computeFunc is the callback of LoadOrCompute (f) or of
+// LoadOrTryCompute (tf); passing either in one value needs no closure to
+// adapt one to the other, and so no allocation.
+type computeFunc[V any] struct {
+	f  func() V
+	tf func() (V, error)
+}
+
+func (c computeFunc[V]) call() (V, error) {
+	if c.f != nil {
+		return c.f(), nil
+	}
+	return c.tf()
+}
+
+// A computation is what the callers waiting for a compute callback share.
+// m.computing holds one for each key whose compute runs and is waited for;
+// a key whose compute runs with nobody waiting maps to nil, so that an
+// uncontended compute allocates nothing for this.
+type computation struct {
+	// done is closed when the waiting callers should look at the key again:
+	// it has a value, or the compute failed or panicked.
+	done chan struct{}
+
+	// err is the error of a failed compute, set with mu held before done
+	// is closed: the waiting callers read it after done is closed.
+	err error
+}
+
+func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, loaded bool, err error) {
+	for {
+		m.mu.Lock()
+		if e := m.lookupLocked(key); e != nil {
+			if v, ok := e.load(m.mode); ok {
+				m.unlock()
+				return v, true, nil
+			}
+		}
+		c, running := m.computing[key]
+		if !running {
+			if v, ok := m.detachLocked(key); ok {
+				m.unlock()
+				return v, true, nil
+			}
+			if m.computing == nil {
+				m.computing = make(map[K]*computation)
+			}
+			m.computing[key] = nil // running, and nobody waiting yet
+			m.unlock()
+			return m.compute(key, compute)
+		}
+		if c == nil {
+			c = &computation{done: make(chan struct{})}
+			m.computing[key] = c
+		}
+		m.unlock()
+		<-c.done
+		if c.err != nil && compute.tf != nil {
+			return actual, false, c.err
+		}
+		// The key has a value, unless it was deleted at once, or the
+		// compute failed or panicked: look again.
+	}
+}
+
+// detachLocked makes sure that a value can be given to key, whose compute
+// is about to start, only by a call that holds mu, so that the call can
+// wake the callers waiting for the compute (see storedLocked). That is so
+// already unless the read map holds a deleted entry for key, which a store
+// could revive without mu: detachLocked then expunges the entry and takes
+// it out of the dirty table, making a dirty table first if there is none.
+// If a store gave the entry a value meanwhile, it returns that value.
+func (m *Map[K, V]) detachLocked(key K) (value V, ok bool) {
+	r := m.read.Load()
+	if r == nil {
+		return value, false
+	}
+	e, h := r.find(&m.hs, key)
+	if e == nil || e.isExpunged() {
+		return value, false
+	}
+	if r.filter == nil {
+		m.amendLocked(r) // only a dirty table can leave an entry out
+	}
+	if !e.tryExpungeLocked() {
+		return e.load(m.mode)
+	}
+	m.dirty.removeLocked(key, h)
+	return value, false
+}
+
+// storedLocked wakes the callers waiting for a compute of key, which a call
+// other than the compute has just given a value. The compute goes on, with
+// nobody waiting for it.
+func (m *Map[K, V]) storedLocked(key K) {
+	if len(m.computing) == 0 {
+		return
+	}
+	if c := m.computing[key]; c != nil {
+		close(c.done)
+		m.computing[key] = nil
+	}
+}
+
+// compute runs the callback for a key reserved for this caller in
+// m.computing, stores its result, and releases the key.
+func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded bool, err error) {
+	returned := false
+	defer func() {
+		if !returned { // compute panicked: release the key and let the panic go on
+			m.mu.Lock()
+			m.releaseLocked(key, nil)
+			m.unlock()
+		}
+	}()
+	value, err := compute.call()
+	returned = true
+
+	m.mu.Lock()
+	defer m.unlock()
+	m.releaseLocked(key, err)
+	if err != nil {
+		// A value stored meanwhile wins over the error, as over a value.
+		if e := m.lookupLocked(key); e != nil {
+			if v, ok := e.load(m.mode); ok {
+				return v, true, nil
+			}
+		}
+		return actual, false, err
+	}
+	actual, loaded = m.loadOrStoreLocked(key, m.hashLocked(key), value)
+	return actual, loaded, nil
+}
+
+// releaseLocked ends the compute for key, which returned err, and wakes the
+// callers waiting for it. They need mu to look at the map again, so they
+// see what the caller stores before releasing mu.
+func (m *Map[K, V]) releaseLocked(key K, err error) {
+	if c := m.computing[key]; c != nil {
+		c.err = err
+		close(c.done)
+	}
+	delete(m.computing, key)
+}

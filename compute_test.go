@@ -1,0 +1,385 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap_test
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gosyncmap/syncmap"
+)
+
+// This file tests LoadOrCompute and LoadOrTryCompute.
+
+// TestLoadOrComputeRunsOnce has many goroutines ask for the same absent key
+// at once: compute must run once, one caller store, and all get its value.
+func TestLoadOrComputeRunsOnce(t *testing.T) {
+	var m syncmap.Map[string, int]
+	const callers = 40
+	for round := range 3 {
+		key := fmt.Sprint("key", round)
+		var calls atomic.Int32
+		var stored atomic.Int32
+		results := make([]int, callers)
+		runGoroutines(t, callers, func(g int) {
+			v, loaded := m.LoadOrCompute(key, func() int {
+				calls.Add(1)
+				time.Sleep(20 * time.Millisecond) // let the others pile up
+				return 1000 + g
+			})
+			if !loaded {
+				stored.Add(1)
+			}
+			results[g] = v
+		})
+		if n := calls.Load(); n != 1 {
+			t.Errorf("round %d: compute ran %d times; want 1", round, n)
+		}
+		if n := stored.Load(); n != 1 {
+			t.Errorf("round %d: %d callers reported loaded == false; want 1", round, n)
+		}
+		for g, v := range results {
+			if v != results[0] {
+				t.Errorf("round %d: caller %d got %d, caller 0 got %d", round, g, v, results[0])
+			}
+		}
+	}
+}
+
+// TestLoadOrComputeUsesMap calls other methods of the map from inside
+// compute, including a Store of its own key, which must win.
+func TestLoadOrComputeUsesMap(t *testing.T) {
+	var m syncmap.Map[string, int]
+	m.Store("other", 1)
+	withTimeout(t, func() {
+		v, loaded := m.LoadOrCompute("k", func() int {
+			if _, ok := m.Load("k"); ok {
+				t.Error("Load(k) inside compute found the key being computed")
+			}
+			m.Store("other", 2)
+			m.LoadOrCompute("nested", func() int { return 3 })
+			m.Range(func(string, int) bool { return true })
+			m.Len()
+			m.Store("k", 7) // a value stored meanwhile wins
+			return 99
+		})
+		if v != 7 || !loaded {
+			t.Errorf("LoadOrCompute(k) = %d, %v; want the stored 7, true", v, loaded)
+		}
+	})
+	for k, want := range map[string]int{"k": 7, "other": 2, "nested": 3} {
+		if v, ok := m.Load(k); !ok || v != want {
+			t.Errorf("Load(%s) = %d, %v; want %d, true", k, v, ok, want)
+		}
+	}
+}
+
+// TestLoadOrComputePanic checks that a panicking compute reaches its caller,
+// leaves the key absent, and lets the callers waiting for it retry: one of
+// them computes, and all get its value.
+func TestLoadOrComputePanic(t *testing.T) {
+	var m syncmap.Map[string, int]
+	started, release := make(chan struct{}), make(chan struct{})
+	panicked := make(chan any)
+	go func() {
+		defer func() { panicked <- recover() }()
+		m.LoadOrCompute("k", func() int {
+			close(started)
+			<-release
+			panic("boom")
+		})
+	}()
+	<-started
+
+	const waiters = 8
+	var calls, stored atomic.Int32
+	results := make([]int, waiters)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runGoroutines(t, waiters, func(g int) {
+			v, loaded := m.LoadOrCompute("k", func() int {
+				calls.Add(1)
+				return 42
+			})
+			if !loaded {
+				stored.Add(1)
+			}
+			results[g] = v
+		})
+	}()
+	time.Sleep(50 * time.Millisecond) // let the waiters block on the first compute
+	if _, ok := m.Load("k"); ok {
+		t.Error("Load(k) while compute runs found the key")
+	}
+	close(release)
+	if r := <-panicked; r != "boom" {
+		t.Errorf("LoadOrCompute's caller recovered %v; want the panic of compute", r)
+	}
+	withTimeout(t, func() { <-done })
+	if n := calls.Load(); n != 1 {
+		t.Errorf("after the panic, compute ran %d times; want 1", n)
+	}
+	if n := stored.Load(); n != 1 {
+		t.Errorf("after the panic, %d waiters stored; want 1", n)
+	}
+	for g, v := range results {
+		if v != 42 {
+			t.Errorf("waiter %d got %d; want 42", g, v)
+		}
+	}
+	if n := m.Len(); n != 1 {
+		t.Errorf("Len() = %d; want 1", n)
+	}
+}
+
+// TestLoadOrComputePanicAlone checks that after a panic with nobody
+// waiting, the key is absent and can be computed again.
+func TestLoadOrComputePanicAlone(t *testing.T) {
+	var m syncmap.Map[int, int]
+	mustPanic(t, "LoadOrCompute with a panicking compute", func() {
+		m.LoadOrCompute(1, func() int { panic("boom") })
+	})
+	if _, ok := m.Load(1); ok {
+		t.Error("Load(1) after a panicking compute found the key")
+	}
+	withTimeout(t, func() {
+		if v, loaded := m.LoadOrCompute(1, func() int { return 5 }); v != 5 || loaded {
+			t.Errorf("LoadOrCompute(1) after the panic = %d, %v; want 5, false", v, loaded)
+		}
+	})
+}
+
+// TestLoadOrComputeRunsOnceQuickly has goroutines ask for the same absent
+// keys, one after another, with a compute that returns at once, so that
+// nobody waits long enough to hide a key released before its value is
+// stored: a second caller would then compute it again.
+func TestLoadOrComputeRunsOnceQuickly(t *testing.T) {
+	var m syncmap.Map[int, int]
+	const callers = 4
+	keys := rounds(20000)
+	calls := make([]atomic.Int32, keys)
+	runGoroutines(t, callers, func(g int) {
+		for k := range keys {
+			if v, _ := m.LoadOrCompute(k, func() int { calls[k].Add(1); return k }); v != k {
+				t.Errorf("LoadOrCompute(%d) = %d; want %d", k, v, k)
+				return
+			}
+		}
+	})
+	for k := range keys {
+		if n := calls[k].Load(); n != 1 {
+			t.Fatalf("compute of key %d ran %d times; want 1", k, n)
+		}
+	}
+}
+
+// computeBlocked starts a LoadOrCompute of key on m whose compute blocks
+// until release is closed, then returns v, and waits until it has started.
+// The call's results are sent on the returned channel.
+func computeBlocked(m *syncmap.Map[string, int], key string, v int) (release chan struct{}, result chan [2]any) {
+	started := make(chan struct{})
+	release, result = make(chan struct{}), make(chan [2]any, 1)
+	go func() {
+		v, loaded := m.LoadOrCompute(key, func() int {
+			close(started)
+			<-release
+			return v
+		})
+		result <- [2]any{v, loaded}
+	}()
+	<-started
+	return release, result
+}
+
+// TestLoadOrComputeWaitersSeeStores checks that callers waiting for a
+// compute return as soon as another call stores a value for the key, not
+// when the compute ends; and that the value stored wins over the compute's.
+// The key is absent, or deleted from the read map, where a store could
+// give it a value without the map's lock.
+func TestLoadOrComputeWaitersSeeStores(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(m *syncmap.Map[string, int])
+		store func(m *syncmap.Map[string, int])
+	}{
+		{"absent,Store", func(*syncmap.Map[string, int]) {}, func(m *syncmap.Map[string, int]) { m.Store("k", 7) }},
+		{"deleted,Store", deletedInReadMap, func(m *syncmap.Map[string, int]) { m.Store("k", 7) }},
+		{"deleted,LoadOrStore", deletedInReadMap, func(m *syncmap.Map[string, int]) { m.LoadOrStore("k", 7) }},
+		{"deleted,Swap", deletedInReadMap, func(m *syncmap.Map[string, int]) { m.Swap("k", 7) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m syncmap.Map[string, int]
+			tc.setup(&m)
+			release, first := computeBlocked(&m, "k", 1)
+			waiter := make(chan [2]any, 1)
+			go func() {
+				v, loaded := m.LoadOrCompute("k", func() int { return 2 })
+				waiter <- [2]any{v, loaded}
+			}()
+			waitersBlocked(t, 1)
+			tc.store(&m)
+			select {
+			case got := <-waiter:
+				if got != [2]any{7, true} {
+					t.Errorf("waiter got %v; want the stored 7, true", got)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("a caller waiting for a compute still waits after another call stored the key")
+			}
+			close(release)
+			if got := <-first; got != [2]any{7, true} {
+				t.Errorf("the computing caller got %v; want the stored 7, true", got)
+			}
+			if v, ok := m.Load("k"); v != 7 || !ok {
+				t.Errorf("Load(k) = %d, %v; want 7, true", v, ok)
+			}
+		})
+	}
+}
+
+// deletedInReadMap leaves m's key "k" deleted in the read map, where a
+// Store revives it without the lock.
+func deletedInReadMap(m *syncmap.Map[string, int]) {
+	m.Store("k", 0)
+	m.Store("other", 0)
+	m.Range(func(string, int) bool { return true }) // promote
+	m.Delete("k")
+}
+
+func TestLoadOrComputeNilPanics(t *testing.T) {
+	var m syncmap.Map[int, int]
+	m.Store(1, 1)
+	for _, key := range []int{1, 2} { // a hit and a miss
+		r := mustPanic(t, "LoadOrCompute with a nil compute", func() { m.LoadOrCompute(key, nil) })
+		if s, _ := r.(string); !strings.HasPrefix(s, "syncmap: ") {
+			t.Errorf("LoadOrCompute(%d, nil) panicked with %v; want a message that starts with syncmap: ", key, r)
+		}
+		r = mustPanic(t, "LoadOrTryCompute with a nil compute", func() { m.LoadOrTryCompute(key, nil) })
+		if s, _ := r.(string); !strings.HasPrefix(s, "syncmap: ") {
+			t.Errorf("LoadOrTryCompute(%d, nil) panicked with %v; want a message that starts with syncmap: ", key, r)
+		}
+	}
+}
+
+var errBackend = errors.New("backend down")
+
+// TestLoadOrTryComputeError checks that a failed compute stores nothing and
+// returns its error, that a value stored meanwhile wins over the error, and
+// that the next call computes again.
+func TestLoadOrTryComputeError(t *testing.T) {
+	var m syncmap.Map[string, int]
+	v, loaded, err := m.LoadOrTryCompute("k", func() (int, error) { return 1, errBackend })
+	if v != 0 || loaded || err != errBackend {
+		t.Errorf("LoadOrTryCompute(k) with a failing compute = %d, %v, %v; want 0, false, %v", v, loaded, err, errBackend)
+	}
+	if v, ok := m.Load("k"); ok {
+		t.Errorf("Load(k) after a failed compute = %d, true; want the key absent", v)
+	}
+	v, loaded, err = m.LoadOrTryCompute("k", func() (int, error) {
+		m.Store("k", 5)
+		return 0, errBackend
+	})
+	if v != 5 || !loaded || err != nil {
+		t.Errorf("LoadOrTryCompute(k) whose compute fails after a Store = %d, %v, %v; want the stored 5, true, nil", v, loaded, err)
+	}
+	m.Delete("k")
+	v, loaded, err = m.LoadOrTryCompute("k", func() (int, error) { return 6, nil })
+	if v != 6 || loaded || err != nil {
+		t.Errorf("LoadOrTryCompute(k) after a failure = %d, %v, %v; want 6, false, nil", v, loaded, err)
+	}
+	v, loaded, err = m.LoadOrTryCompute("k", func() (int, error) { panic("computed a present key") })
+	if v != 6 || !loaded || err != nil {
+		t.Errorf("LoadOrTryCompute(k) of a present key = %d, %v, %v; want 6, true, nil", v, loaded, err)
+	}
+}
+
+// TestLoadOrTryComputeSharesError has callers wait for a compute that
+// fails: those of LoadOrTryCompute get its error without computing, those
+// of LoadOrCompute, which cannot return one, compute in its place, once.
+func TestLoadOrTryComputeSharesError(t *testing.T) {
+	var m syncmap.Map[string, int]
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := m.LoadOrTryCompute("k", func() (int, error) {
+			close(started)
+			<-release
+			return 0, errBackend
+		})
+		first <- err
+	}()
+	<-started
+
+	const waiters = 6
+	var tried, computed atomic.Int32
+	errs := make([]error, waiters)
+	values := make([]int, waiters)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runGoroutines(t, waiters, func(g int) {
+			if g%2 == 0 {
+				values[g], _, errs[g] = m.LoadOrTryCompute("k", func() (int, error) {
+					tried.Add(1)
+					return 1, nil
+				})
+				return
+			}
+			values[g], _ = m.LoadOrCompute("k", func() int {
+				computed.Add(1)
+				return 2
+			})
+		})
+	}()
+	waitersBlocked(t, waiters)
+	close(release)
+	if err := <-first; err != errBackend {
+		t.Errorf("the failing compute's caller got %v; want %v", err, errBackend)
+	}
+	withTimeout(t, func() { <-done })
+	if n := tried.Load(); n != 0 {
+		t.Errorf("%d waiting callers of LoadOrTryCompute computed; want 0: they share the error", n)
+	}
+	if n := computed.Load(); n != 1 {
+		t.Errorf("waiting callers of LoadOrCompute computed %d times; want 1", n)
+	}
+	for g := range waiters {
+		switch {
+		case g%2 == 1 && values[g] != 2:
+			t.Errorf("LoadOrCompute caller %d got %d; want 2", g, values[g])
+		case g%2 == 0 && errs[g] != errBackend:
+			t.Errorf("LoadOrTryCompute caller %d got %d, %v; want the shared error", g, values[g], errs[g])
+		}
+	}
+}
+
+// waitersBlocked waits until n goroutines wait for a compute of another
+// caller: blocked on a channel in loadOrComputeSlow, as their stacks show.
+func waitersBlocked(t *testing.T, n int) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		blocked := 0
+		for _, g := range strings.Split(stacks, "\n\n") {
+			if strings.Contains(g, "[chan receive") && strings.Contains(g, ").loadOrComputeSlow(") {
+				blocked++
+			}
+		}
+		if blocked >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d callers wait for a compute after 30s", blocked, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
