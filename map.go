@@ -67,7 +67,7 @@ type Map[K comparable, V any] struct {
 	spare *table[K, V]
 
 	// sweeping is set when a dirty table is made from a read map of which a
-	// quarter or more of the entries are deleted. Each call that takes mu
+	// quarter or more of the entries, and at least minSweep, are deleted. Each call that takes mu
 	// then looks, before releasing it, at the next segment of dirty, and if
 	// it holds deleted entries, rebuilds it without them; sweep is the
 	// lowest hash whose segment is yet to be looked at. Once every segment
@@ -211,6 +211,12 @@ func (m *Map[K, V]) missLocked() {
 
 const minMisses = 32
 
+// minSweep is the fewest deleted entries that start a sweep. The sweep ends
+// with a promotion, after which the next new key makes a new dirty table:
+// a small map whose keys come and go would otherwise pay that every other
+// call, to drop an entry or two.
+const minSweep = 64
+
 // promoteLocked makes the dirty table the read map's. The read map is then
 // complete, and the next new key will make a new dirty table.
 func (m *Map[K, V]) promoteLocked() {
@@ -338,7 +344,7 @@ func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
 		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, count: &a.count}
 	} else {
 		m.dirty = r.newDirty()
-		if deleted := r.used - r.count.sum(); deleted > 0 && 4*deleted >= r.used {
+		if deleted := r.used - r.count.sum(); deleted >= minSweep && 4*deleted >= r.used {
 			m.sweeping = true
 		}
 		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, count: r.count}
@@ -407,12 +413,15 @@ func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
 	}
 	e, _ := r.find(&m.hs, key)
 	if e == nil && r.filter != nil {
-		if e, _ = m.dirty.find(&m.hs, key); e != nil {
-			// A key that the read map lacks can leave the dirty table at
-			// once: no reader can reach its entry without mu.
+		e, _ = m.dirty.find(&m.hs, key)
+		m.missLocked()
+		if e != nil && m.dirty != nil {
+			// A key that the read map lacks, unless the miss has just
+			// promoted the dirty table, can leave it at once: no reader can
+			// reach its entry without mu. A promoted entry stays, deleted,
+			// so that a store brings the key back without mu.
 			m.dirty.removeLocked(key, h)
 		}
-		m.missLocked()
 	}
 	if e == nil {
 		return value, false
@@ -491,14 +500,14 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	dirtyOnly := e == nil && r.filter != nil
 	if dirtyOnly {
 		e, _ = m.dirty.find(&m.hs, key)
-	}
-	if e != nil {
-		if deleted = e.compareAndDelete(old, m.mode, m.read.Load().count); deleted && dirtyOnly {
-			m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
-		}
-	}
-	if dirtyOnly {
 		m.missLocked()
+		dirtyOnly = m.dirty != nil // not promoted by the miss
+	}
+	if e == nil {
+		return false
+	}
+	if deleted = e.compareAndDelete(old, m.mode, m.read.Load().count); deleted && dirtyOnly {
+		m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
 	}
 	return deleted
 }
