@@ -59,6 +59,7 @@ type Map[K comparable, V any] struct {
 	// that read maps after every Clear can share it.
 	hs    hasher
 	mode  valueMode
+	cmp   bool // V is comparable
 	empty *table[K, V]
 
 	// spare is a dirty table of one group that Clear emptied, for the next
@@ -91,6 +92,7 @@ type readOnly[K comparable, V any] struct {
 	table[K, V]
 	hs   hasher
 	mode valueMode
+	cmp  bool // V is comparable: CompareAndSwap need not ask reflect
 
 	// filter is not nil exactly when the read map is amended: the dirty
 	// table holds keys that the read map lacks. It sums those keys up (see
@@ -126,6 +128,7 @@ func (m *Map[K, V]) hashLocked(key K) uint64 {
 	if m.hs.kind == 0 {
 		m.hs = newHasher[K]()
 		m.mode = valueModeOf(reflect.TypeFor[V]())
+		m.cmp = reflect.TypeFor[V]().Comparable()
 	}
 	return hash(&m.hs, key)
 }
@@ -222,7 +225,7 @@ const minSweep = 64
 func (m *Map[K, V]) promoteLocked() {
 	count := m.read.Load().count
 	count.stripeLocked() // before any read map with entries is published
-	m.read.Store(&readOnly[K, V]{table: *m.dirty, hs: m.hs, mode: m.mode, count: count})
+	m.read.Store(&readOnly[K, V]{table: *m.dirty, hs: m.hs, mode: m.mode, cmp: m.cmp, count: count})
 	m.dirty = nil
 	m.misses = 0
 	m.sweeping = false
@@ -341,13 +344,13 @@ func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
 		if m.dirty == nil {
 			m.dirty = newTable[K, V](1)
 		}
-		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, count: &a.count}
+		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, cmp: m.cmp, count: &a.count}
 	} else {
 		m.dirty = r.newDirty()
 		if deleted := r.used - r.count.sum(); deleted >= minSweep && 4*deleted >= r.used {
 			m.sweeping = true
 		}
-		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, count: r.count}
+		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, cmp: r.cmp, count: r.count}
 	}
 	a.filter.init(a.read.used)
 	a.read.filter = &a.filter
@@ -442,9 +445,9 @@ func (m *Map[K, V]) Delete(key K) {
 // type, and, like ==, if V is an interface type and the stored value and old
 // are of the same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
-	mustBeComparable[V]("CompareAndSwap")
 	r := m.read.Load()
-	if r == nil {
+	if r == nil || !r.cmp {
+		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
 	e, h := r.find(&r.hs, key)
@@ -472,9 +475,9 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 // CompareAndDelete compares values with == and panics as
 // [Map.CompareAndSwap] does.
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
-	mustBeComparable[V]("CompareAndDelete")
 	r := m.read.Load()
-	if r == nil {
+	if r == nil || !r.cmp {
+		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
 	e, h := r.find(&r.hs, key)
