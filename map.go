@@ -361,9 +361,12 @@ func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
 // amendedReadOnly is an amended read map allocated as one object with its
 // filter and, for the first of a new or cleared Map, the counter of all the
 // read maps that follow until the next Clear. That keeps Clear followed by
-// a new key at a few allocations.
+// a new key at a few allocations. The read map, which every look-up reads,
+// has cache lines of its own: new keys write the filter's bits, and before
+// the first promotion the counter.
 type amendedReadOnly[K comparable, V any] struct {
 	read   readOnly[K, V]
+	_      [cacheLineSize]byte
 	filter filter
 	count  counter
 }

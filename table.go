@@ -96,21 +96,47 @@ func nextGroups(g int) int {
 	return 2 * g
 }
 
+// A fill is how full the segments of a table may be. The fuller a
+// segment, the more of its groups overflow, and the longer the probes for
+// missing keys; the emptier, the more memory per key. A table of a few
+// segments, which takes little memory anyway, keeps them sparse; a larger
+// one, dense.
+type fill struct {
+	max    int // the full slots per group past which a segment grows
+	target int // the eighths of its slots that a rebuilt segment fills at most
+}
+
+var (
+	sparse = fill{max: 4, target: 4} // 57% full at most; rebuilt half full
+	dense  = fill{max: 6, target: 6} // 86% full at most; rebuilt 3/4 full
+)
+
+// denseDepth is the directory depth from which a table is dense: eight
+// segments, several thousand keys.
+const denseDepth = 3
+
+// fill returns how full t keeps its segments.
+func (t *table[K, V]) fill() fill {
+	if t.depth < denseDepth {
+		return sparse
+	}
+	return dense
+}
+
 // groupsFor returns the smallest size, in groups, that holds n keys at
-// most 3/4 full.
-func groupsFor(n int) int {
+// most f.target eighths full.
+func groupsFor(n int, f fill) int {
 	g := 1
-	for 4*n > 3*groupSize*g {
+	for 8*n > f.target*groupSize*g {
 		g = nextGroups(g)
 	}
 	return g
 }
 
 // maxLoad is the number of full slots past which the segment must grow
-// before a key is added: 6/7 of its slots. The fuller a segment, the more
-// of its groups overflow, and the longer the probes.
-func (s *segment[K, V]) maxLoad() int {
-	return len(s.groups) * (groupSize - 1)
+// before a key is added.
+func (s *segment[K, V]) maxLoad(f fill) int {
+	return len(s.groups) * f.max
 }
 
 func newSegment[K comparable, V any](groups int, depth uint8, gen uint64) *segment[K, V] {
@@ -178,7 +204,7 @@ func at[T any](s []T, i uintptr) *T {
 // 38 of h, scaled to the number of groups, which need not be a power of
 // two. The directory takes the top bits, h2 the low 7.
 func groupOf(h uint64, groups int) uintptr {
-	return uintptr((h >> 7 & (1<<32 - 1)) * uint64(groups) >> 32)
+	return uintptr(uint64(uint32(h>>7)) * uint64(groups) >> 32)
 }
 
 // find returns the entry of key, or nil, and the hash of key. It is the
@@ -225,7 +251,7 @@ func (t *table[K, V]) newDirty() *table[K, V] {
 // entry. t must be a dirty table.
 func (t *table[K, V]) insertLocked(key K, h uint64, e *entry[V], hs *hasher) {
 	s := t.writableLocked(h)
-	if s.used >= s.maxLoad() {
+	if s.used >= s.maxLoad(t.fill()) {
 		t.rebuildLocked(s, h, hs, false)
 		s = t.segmentOf(h)
 	}
@@ -329,7 +355,8 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher, drop
 		}
 		t.used -= s.used - n
 	}
-	groups := groupsFor(n + 1)
+	f := t.fill()
+	groups := groupsFor(n+1, f)
 	if groups <= maxGroups {
 		t.replaceLocked(s, h, hs, newSegment[K, V](groups, s.depth, t.gen), nil, drop)
 		return
@@ -351,17 +378,17 @@ func (t *table[K, V]) rebuildLocked(s *segment[K, V], h uint64, hs *hasher, drop
 	if s.depth == t.depth {
 		t.doubleLocked()
 	}
-	s0 := newSegment[K, V](splitGroups(n0), s.depth+1, t.gen)
-	s1 := newSegment[K, V](splitGroups(n1), s.depth+1, t.gen)
+	s0 := newSegment[K, V](splitGroups(n0, f), s.depth+1, t.gen)
+	s1 := newSegment[K, V](splitGroups(n1, f), s.depth+1, t.gen)
 	t.replaceLocked(s, h, hs, s0, s1, drop)
 }
 
 // splitGroups returns the size of one half of a split segment, for n keys:
-// the size that holds them 3/4 full, but no more than maxGroups if they fit
-// in that below the maximum load. A half that is still too large is split
-// again when it is next rebuilt.
-func splitGroups(n int) int {
-	if g := groupsFor(n + 1); g <= maxGroups || n+1 > maxGroups*(groupSize-1) {
+// the size that holds them f.target eighths full, but no more than
+// maxGroups if they fit in that below f.max. A half that is still too
+// large is split again when it is next rebuilt.
+func splitGroups(n int, f fill) int {
+	if g := groupsFor(n+1, f); g <= maxGroups || n+1 > maxGroups*f.max {
 		return g
 	}
 	return maxGroups
