@@ -758,7 +758,7 @@ func TestDeletedKeysAreCollected(t *testing.T) {
 				m.Load(kept[i])
 				m.Load(new(object))
 			}
-			waitCollected(t, &collected, 3*n)
+			waitCollected(t, &collected, 3*n, "deleted keys and values")
 			for _, k := range kept {
 				if v, ok := m.Load(k); !ok || v != k {
 					t.Fatalf("Load(kept) = %p, %v; want %p, true", v, ok, k)
@@ -766,6 +766,54 @@ func TestDeletedKeysAreCollected(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReplacedValuesAreCollected checks that a value that holds pointers
+// is unreachable from the map as soon as it is replaced, by each method
+// that replaces values, while its key stays: a pointer, which the entry
+// holds itself, and a struct that holds one, which gets an allocation of
+// its own, the first value of a key included.
+func TestReplacedValuesAreCollected(t *testing.T) {
+	type holder struct {
+		p *object
+		n int
+	}
+	t.Run("V=*object", func(t *testing.T) {
+		testReplacedValuesAreCollected(t, func(o *object) *object { return o })
+	})
+	t.Run("V=struct", func(t *testing.T) {
+		testReplacedValuesAreCollected(t, func(o *object) holder { return holder{o, 1} })
+	})
+}
+
+func testReplacedValuesAreCollected[V comparable](t *testing.T, value func(*object) V) {
+	var m syncmap.Map[int, V]
+	var collected atomic.Int64
+	tracked := func() V {
+		o := new(object)
+		runtime.SetFinalizer(o, func(*object) { collected.Add(1) })
+		return value(o)
+	}
+	const n = 12
+	for k := range n {
+		m.Store(k, tracked())
+		if k == n/2 {
+			m.Range(func(int, V) bool { return true }) // promote: later keys' values go through the read map
+		}
+		switch v, _ := m.Load(k); k % 3 {
+		case 0:
+			m.Store(k, value(nil))
+		case 1:
+			m.Swap(k, value(nil))
+		case 2:
+			m.CompareAndSwap(k, v, value(nil))
+		}
+	}
+	waitCollected(t, &collected, n, "replaced values")
+	if got := m.Len(); got != n {
+		t.Errorf("Len() = %d after replacing values; want %d", got, n)
+	}
+	runtime.KeepAlive(&m)
 }
 
 // TestDirtyOnlyKeysAreCollected checks that a key deleted while only the
@@ -792,7 +840,7 @@ func TestDirtyOnlyKeysAreCollected(t *testing.T) {
 			m.CompareAndDelete(k, v)
 		}
 	}
-	waitCollected(t, &collected, 2*n)
+	waitCollected(t, &collected, 2*n, "deleted keys and values")
 	runtime.KeepAlive(&m) // the deleted keys must go, not the map
 }
 
@@ -801,8 +849,8 @@ func TestDirtyOnlyKeysAreCollected(t *testing.T) {
 type object struct{ _ [64]byte }
 
 // waitCollected collects garbage until collected reaches want, or fails
-// after ten seconds.
-func waitCollected(t *testing.T, collected *atomic.Int64, want int) {
+// after ten seconds, saying how many of what were collected.
+func waitCollected(t *testing.T, collected *atomic.Int64, want int, what string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for collected.Load() < int64(want) && time.Now().Before(deadline) {
@@ -810,7 +858,7 @@ func waitCollected(t *testing.T, collected *atomic.Int64, want int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if got := collected.Load(); got != int64(want) {
-		t.Errorf("%d of %d deleted keys and values were collected", got, want)
+		t.Errorf("%d of %d %s were collected", got, want, what)
 	}
 }
 

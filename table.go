@@ -23,14 +23,14 @@ import (
 // A Map has up to two tables. The read map's table is never written: any
 // goroutine may look keys up in it without a lock. The dirty table, guarded
 // by mu, starts as a copy of the read map's directory, sharing every
-// segment with it; it copies a segment the first time it writes to it, and
-// leaves the segment's deleted entries out of the copy. Promoting the dirty
-// table to be the read map's is a single store, after which the next dirty
-// table shares its segments in turn.
+// segment with it, and copies a segment the first time it writes to it
+// (see copyLocked). Promoting the dirty table to be the read map's is a
+// single store, after which the next dirty table shares its segments in
+// turn.
 type table[K comparable, V any] struct {
 	dir   []dirSlot[K, V]
 	depth uint8 // log2(len(dir))
-	shift uint8 // 63 - depth: see segmentOf
+	shift uint8 // 63 - depth: see slotOf
 
 	// gen numbers the dirty tables of a Map, from the first after each
 	// Clear. A dirty table may write the segments it made, which carry its
@@ -74,10 +74,10 @@ type segment[K comparable, V any] struct {
 var maxGroups = 146
 
 // nextGroups returns the size that a segment of g groups grows to. Below
-// 64 groups the size doubles; then it is 90 groups, then 146. A split
-// makes two halves of 90 groups, 70% full, which grow to 146 groups once
-// 6/7 full, and split again once that is: so the slots of a large table
-// stay between 53% and 86% full, and a table of 1<<20 int keys and
+// 64 groups the size doubles; then it is 90 groups, then 146. In a dense
+// table (see fill), a split makes two halves of 90 groups, 70% full, which
+// grow to 146 groups once 6/7 full, and split again once that is: so the
+// slots of a large table stay between 53% and 86% full, and a table of 1<<20 int keys and
 // values, whose segments have all just split, takes about 21 bytes per
 // key. The sizes fill size classes of the allocator: an array of 90
 // groups of int keys and values takes 10,800 bytes, and with the 8-byte
@@ -271,10 +271,10 @@ func (t *table[K, V]) writableLocked(h uint64) *segment[K, V] {
 
 // copyLocked replaces s, the segment of hash h, which t shares with the
 // read map, by a copy that t made and may write, and returns the copy. It
-// copies the groups as they are, deleted entries included:
-// a copy of memory, without a look at any entry, which would cost a cache
-// miss per key of a large map. Deleted entries are dropped by the sweep
-// (see Map.sweeping), once there are enough of them to be worth a look.
+// copies the groups as they are, deleted entries included: a copy of
+// memory, without a look at any entry, which would cost a cache miss per
+// key of a large map. Deleted entries are dropped by the sweep (see
+// Map.sweeping), once there are enough of them to be worth a look.
 func (t *table[K, V]) copyLocked(s *segment[K, V], h uint64) *segment[K, V] {
 	c := &segment[K, V]{groups: slices.Clone(s.groups), depth: s.depth, gen: t.gen, used: s.used}
 	t.replaceLocked(s, h, nil, c, nil, false)
@@ -339,8 +339,8 @@ func (t *table[K, V]) removeLocked(key K, h uint64) {
 }
 
 // rebuildLocked replaces s, the segment of hash h in t, by a segment that
-// t made, with room for one more key, or by two if its
-// keys no longer fit one. If drop is set, it leaves the deleted entries
+// t made, with room for one more key, or by two if its keys no longer fit
+// one. If drop is set, it leaves the deleted entries
 // out, and expunges them, so that they are given a value again only after
 // being put back into t; that takes a look at every entry. t must be a
 // dirty table.
