@@ -241,11 +241,11 @@ func (e *entry[V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V
 
 // tryCompareAndSwap stores new if the entry holds a value equal to old.
 // A deleted or expunged entry holds no value, so it never matches.
-func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode) (swapped bool) {
+func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old) {
+		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old, cmp) {
 			return false
 		}
 		if nv == nil {
@@ -274,10 +274,10 @@ func (e *entry[V]) delete(mode valueMode, c *counter) (value V, ok bool) {
 
 // compareAndDelete marks the entry deleted if it holds a value equal to
 // old, taking the key off c.
-func (e *entry[V]) compareAndDelete(old V, mode valueMode, c *counter) (deleted bool) {
+func (e *entry[V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *counter) (deleted bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old) {
+		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old, cmp) {
 			return false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
@@ -318,9 +318,51 @@ func (e *entry[V]) unexpungeLocked() (wasExpunged bool) {
 	return atomic.CompareAndSwapPointer(&e.p, expunged, nil)
 }
 
-// equal compares two values with ==, through interfaces because V is not
-// constrained to be comparable. Like ==, it panics if the dynamic values are
-// of a non-comparable type.
-func equal[V any](a, b V) bool {
+// A comparison says how CompareAndSwap and CompareAndDelete compare
+// values of V. It depends on V alone, and is fixed when a Map makes its
+// first table.
+type comparison uint8
+
+const (
+	// incomparable: V is not comparable; the methods panic.
+	incomparable comparison = iota
+	// compareBits: V is a boolean, an integer, a pointer or a channel, for
+	// which == compares exactly the bits of the value.
+	compareBits
+	// compareAny: == on V goes through interfaces, because V is not
+	// constrained to be comparable. Like ==, it panics if the dynamic
+	// values are of a non-comparable type.
+	compareAny
+)
+
+func comparisonOf(t reflect.Type) comparison {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
+		return compareBits
+	}
+	if t.Comparable() {
+		return compareAny
+	}
+	return incomparable
+}
+
+// equal reports whether a == b. Comparing the bits of the values, where
+// that is what == does, saves converting them to interfaces.
+func equal[V any](a, b V, c comparison) bool {
+	if c == compareBits {
+		pa, pb := unsafe.Pointer(&a), unsafe.Pointer(&b)
+		switch unsafe.Sizeof(a) {
+		case 8:
+			return *(*uint64)(pa) == *(*uint64)(pb)
+		case 4:
+			return *(*uint32)(pa) == *(*uint32)(pb)
+		case 2:
+			return *(*uint16)(pa) == *(*uint16)(pb)
+		case 1:
+			return *(*uint8)(pa) == *(*uint8)(pb)
+		}
+	}
 	return any(a) == any(b)
 }

@@ -55,16 +55,16 @@ type Map[K comparable, V any] struct {
 
 	// misses counts the look-ups that needed mu because the read map lacked
 	// the key, since read was last replaced. Once they add up to the size
-	// of dirty, dirty is promoted to be the read map.
+	// of dirty (see missLocked), dirty is promoted to be the read map.
 	misses int
 
-	// hs and mode are made with the Map's first table, and kept for its
-	// life; every read map carries a copy. empty is the table of the read
-	// map of a new or cleared Map, also made then: it never has keys, so
-	// that read maps after every Clear can share it.
+	// hs, mode and cmp are made with the Map's first table, and kept for
+	// its life; every read map carries a copy. empty is the table of the
+	// read map of a new or cleared Map, also made then: it never has keys,
+	// so that read maps after every Clear can share it.
 	hs    hasher
 	mode  valueMode
-	cmp   bool // V is comparable
+	cmp   comparison
 	empty *table[K, V]
 
 	// spare is a dirty table of one group that Clear emptied, for the next
@@ -97,7 +97,7 @@ type readOnly[K comparable, V any] struct {
 	table[K, V]
 	hs   hasher
 	mode valueMode
-	cmp  bool // V is comparable: CompareAndSwap need not ask reflect
+	cmp  comparison
 
 	// filter is not nil exactly when the read map is amended: the dirty
 	// table holds keys that the read map lacks. It sums those keys up (see
@@ -133,7 +133,7 @@ func (m *Map[K, V]) hashLocked(key K) uint64 {
 	if m.hs.kind == 0 {
 		m.hs = newHasher[K]()
 		m.mode = valueModeOf(reflect.TypeFor[V]())
-		m.cmp = reflect.TypeFor[V]().Comparable()
+		m.cmp = comparisonOf(reflect.TypeFor[V]())
 	}
 	return hash(&m.hs, key)
 }
@@ -454,13 +454,13 @@ func (m *Map[K, V]) Delete(key K) {
 // are of the same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	r := m.read.Load()
-	if r == nil || !r.cmp {
+	if r == nil || r.cmp == incomparable {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
 	e, h := r.find(&r.hs, key)
 	if e != nil {
-		return e.tryCompareAndSwap(old, new, r.mode)
+		return e.tryCompareAndSwap(old, new, r.mode, r.cmp)
 	}
 	if !r.mayBeDirty(h) {
 		return false
@@ -472,7 +472,7 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 	m.mu.Lock()
 	defer m.unlock()
 	if e := m.lookupLocked(key); e != nil {
-		return e.tryCompareAndSwap(old, new, m.mode)
+		return e.tryCompareAndSwap(old, new, m.mode, m.cmp)
 	}
 	return false
 }
@@ -484,13 +484,13 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 // [Map.CompareAndSwap] does.
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	r := m.read.Load()
-	if r == nil || !r.cmp {
+	if r == nil || r.cmp == incomparable {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
 	e, h := r.find(&r.hs, key)
 	if e != nil {
-		return e.compareAndDelete(old, r.mode, r.count)
+		return e.compareAndDelete(old, r.mode, r.cmp, r.count)
 	}
 	if !r.mayBeDirty(h) {
 		return false
@@ -517,7 +517,7 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 	if e == nil {
 		return false
 	}
-	if deleted = e.compareAndDelete(old, m.mode, m.read.Load().count); deleted && dirtyOnly {
+	if deleted = e.compareAndDelete(old, m.mode, m.cmp, m.read.Load().count); deleted && dirtyOnly {
 		m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
 	}
 	return deleted
