@@ -21,6 +21,16 @@ func SetMaxGroups(groups int) (restore func()) {
 	return func() { maxGroups = old }
 }
 
+// SetSweep makes a dirty table start a sweep when at least min entries of
+// the read map, and 1/share of them all, are deleted, and returns a
+// function that restores the thresholds it replaced. SetSweep(1, 1<<30)
+// sweeps after any delete. Tests that call it must not run in parallel.
+func SetSweep(min, share int) (restore func()) {
+	old := sweepAt
+	sweepAt.min, sweepAt.share = min, share
+	return func() { sweepAt = old }
+}
+
 // SetTestHash makes every Map whose first table is made from now on hash a
 // key whose hash would be h to f(h), and returns a function that undoes it.
 // With f returning a constant, every key collides with every other. Tests

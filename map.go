@@ -72,8 +72,8 @@ type Map[K comparable, V any] struct {
 	// and again then makes no new table each time.
 	spare *table[K, V]
 
-	// sweeping is set when a dirty table is made from a read map of which a
-	// quarter or more of the entries, and at least minSweep, are deleted. Each call that takes mu
+	// sweeping is set when a dirty table is made from a read map of which
+	// enough entries are deleted (see sweepAt). Each call that takes mu
 	// then looks, before releasing it, at the next segment of dirty, and if
 	// it holds deleted entries, rebuilds it without them; sweep is the
 	// lowest hash whose segment is yet to be looked at. Once every segment
@@ -219,11 +219,14 @@ func (m *Map[K, V]) missLocked() {
 
 const minMisses = 32
 
-// minSweep is the fewest deleted entries that start a sweep. The sweep ends
-// with a promotion, after which the next new key makes a new dirty table:
-// a small map whose keys come and go would otherwise pay that every other
-// call, to drop an entry or two.
-const minSweep = 64
+// A sweep starts when at least sweepAt.min entries, and at least
+// 1/sweepAt.share of them all, are deleted. The sweep ends with a
+// promotion, after which the next new key makes a new dirty table: a small
+// map whose keys come and go would otherwise pay that every other call, to
+// drop an entry or two. sweepAt is read with mu held, and written only by
+// tests (SetSweep in export_test.go), while no Map is in use, to reach
+// sweeps with few keys.
+var sweepAt = struct{ min, share int }{64, 4}
 
 // promoteLocked makes the dirty table the read map's. The read map is then
 // complete, and the next new key will make a new dirty table.
@@ -352,7 +355,7 @@ func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
 		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, cmp: m.cmp, count: &a.count}
 	} else {
 		m.dirty = r.newDirty()
-		if deleted := r.used - r.count.sum(); deleted >= minSweep && 4*deleted >= r.used {
+		if deleted := r.used - r.count.sum(); deleted >= sweepAt.min && sweepAt.share*deleted >= r.used {
 			m.sweeping = true
 		}
 		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, cmp: r.cmp, count: r.count}

@@ -206,11 +206,11 @@ const (
 	linKeys   = 3
 	linValues = 3 // values are 0, 1 and 2: the zero value counts as present
 	// linFiller is a key outside the histories, stored during set-up to
-	// build the dirty map.
+	// make a dirty table.
 	linFiller = linKeys
 	// linPadding keys outside the histories, above linFiller, are in the
-	// read map too, so that a dirty map built in small steps is still being
-	// built when the history starts.
+	// read map too, so that with segments of one group, a sweep that the
+	// set-up starts is still under way when the history starts.
 	linPadding = 8
 )
 
@@ -387,7 +387,7 @@ const (
 	linRead            // present in the read map
 	linDirty           // present in the dirty map only
 	linDeleted         // deleted, but still in the read map
-	linExpunged        // deleted and left out of the dirty map
+	linExpunged        // deleted before a new key: expunged if that starts a sweep
 	linStates
 )
 
@@ -424,9 +424,9 @@ func linSetup(m refmap.Interface[int, int], rng *rand.Rand) (init [linKeys]linRe
 	m.Range(func(int, int) bool { return true }) // promote
 	deleteKeys(linExpunged)
 	if expunge {
-		m.Store(linFiller, 0) // builds the dirty map, expunging the deleted keys
+		m.Store(linFiller, 0) // makes a dirty table; a sweep, if one starts, expunges the deleted keys
 	}
-	storeKeys(linDirty) // builds the dirty map if there is none yet
+	storeKeys(linDirty) // makes a dirty table if there is none yet
 	deleteKeys(linDeleted)
 	return init
 }
@@ -510,6 +510,16 @@ func recordLinHistory(t *testing.T, m refmap.Interface[int, int], seed int64, n,
 // linearizable handles.
 const linCallsPerG = 8
 
+// tableVariant returns the setter of the table variant of that name.
+func tableVariant(name string) func() (restore func()) {
+	for _, tv := range tableVariants {
+		if tv.name == name {
+			return tv.set
+		}
+	}
+	panic("no table variant " + name)
+}
+
 func TestLinearizable(t *testing.T) {
 	const seed = 7100
 	histories := 1000
@@ -527,10 +537,12 @@ func TestLinearizable(t *testing.T) {
 		// More threads than cores: the operating system then preempts
 		// threads in the middle of calls.
 		{"GOMAXPROCS=8", 8, 8, nil},
-		// Segments of one group, whose keys all collide: the set-up's keys
-		// fill several, and the calls copy and split them.
-		{"segments=1group,hash=collide", 0, 6, tableVariants[1].set},
-		{"segments=1group,hash=fewBits", 0, 6, tableVariants[2].set},
+		// Segments of one group: the set-up's keys fill several, and the
+		// calls copy, split and sweep them; with keys that collide, or
+		// share most of their hash.
+		{"segments=1group,sweep=eager", 0, 6, tableVariant("segments=1group,sweep=eager")},
+		{"segments=1group,hash=collide", 0, 6, tableVariant("segments=1group,hash=collide")},
+		{"segments=1group,hash=fewBits", 0, 6, tableVariant("segments=1group,hash=fewBits")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.procs > 0 {
@@ -1141,7 +1153,7 @@ func TestClearReleasesEverything(t *testing.T) {
 	for i := 1; i < n; i += 3 {
 		m.Delete(keys[i])
 	}
-	m.Store(track(), track()) // builds the dirty map, expunging the deleted keys
+	m.Store(track(), track()) // makes a dirty table
 	for i := 1; i < n/2; i += 3 {
 		m.Store(keys[i], track()) // revives
 	}
@@ -1218,7 +1230,7 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 		{"read,amended", func(m refmap.Interface[int, any]) {
 			m.Store(1, stored)
 			promote(m)
-			m.Store(2, 2) // builds the dirty map: 1 is in both maps
+			m.Store(2, 2) // makes a dirty table: 1 is in both tables
 		}},
 		{"dirty", func(m refmap.Interface[int, any]) {
 			m.Store(2, 2)

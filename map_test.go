@@ -213,7 +213,8 @@ func quickConfig(t *testing.T) *quick.Config {
 
 // tableVariants are settings of Map's table under which the property,
 // fuzz, linearizability and soak tests run, besides the default: segments
-// of one group, which split after a few keys, alone and together with test
+// of one group, which split after a few keys, alone, with sweeps after any
+// delete, which expunge entries and promote the dirty table, and with test
 // hashes that make every key collide, or that keep only a few bits of the
 // hash, so that splits find keys they cannot separate.
 var tableVariants = []struct {
@@ -221,6 +222,9 @@ var tableVariants = []struct {
 	set  func() (restore func())
 }{
 	{"segments=1group", func() func() { return syncmap.SetMaxGroups(1) }},
+	{"segments=1group,sweep=eager", func() func() {
+		return both(syncmap.SetMaxGroups(1), syncmap.SetSweep(1, 1<<30))
+	}},
 	{"segments=1group,hash=collide", func() func() {
 		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))
 	}},
@@ -566,9 +570,9 @@ func withTimeout(t *testing.T, f func()) {
 }
 
 // testValueType takes a Map[int, V] through every state of an entry: live,
-// deleted, expunged (left out of a rebuilt dirty map), revived, and live
-// again after promotion, checking what each method sees. vals must be three
-// distinct values.
+// deleted, expunged (left out of the dirty table while LoadOrCompute
+// computes its key), revived, and live again after promotion, checking
+// what each method sees. vals must be three distinct values.
 func testValueType[V comparable](t *testing.T, vals [3]V) {
 	var m syncmap.Map[int, V]
 	load := func(k int, want V, wantOK bool) {
@@ -586,10 +590,21 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	load(0, vals[0], true)
 	m.Delete(1)
 	load(1, zero, false)
-	m.Store(2, vals[2]) // builds the dirty map and expunges 1
+	m.Store(2, vals[2]) // makes a dirty table
 	load(1, zero, false)
 	if v, loaded := m.LoadOrStore(1, vals[1]); loaded || v != vals[1] { // revives 1
 		t.Fatalf("LoadOrStore(1) = %v, %v; want %v, false", v, loaded, vals[1])
+	}
+	m.Delete(1)
+	v, loaded := m.LoadOrCompute(1, func() V { // expunges 1, then revives it
+		load(1, zero, false)
+		if m.CompareAndSwap(1, zero, vals[0]) || m.CompareAndDelete(1, zero) {
+			t.Fatalf("compare on expunged key 1 succeeded")
+		}
+		return vals[1]
+	})
+	if loaded || v != vals[1] {
+		t.Fatalf("LoadOrCompute(1) = %v, %v; want %v, false", v, loaded, vals[1])
 	}
 	promote()
 	load(1, vals[1], true)
@@ -604,9 +619,9 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	if !m.CompareAndDelete(0, vals[2]) {
 		t.Fatalf("CompareAndDelete(0, %v) = false; want true", vals[2])
 	}
-	m.Store(3, vals[0]) // expunges 0
+	m.Store(3, vals[0]) // makes a dirty table
 	if m.CompareAndSwap(0, zero, vals[0]) || m.CompareAndDelete(0, zero) {
-		t.Fatalf("compare on expunged key 0 succeeded")
+		t.Fatalf("compare on deleted key 0 succeeded")
 	}
 	m.Store(0, vals[0]) // revives 0 through Store
 	n := 0
