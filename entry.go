@@ -33,14 +33,14 @@ type entry[V any] struct {
 	//     and if the dirty table exists, it is there too.
 	//   - expunged: the key was deleted, the dirty table exists, and the
 	//     entry is in the read map only: the dirty table left it out when it
-	//     copied the segment that held it.
+	//     rebuilt the segment that held it without its deleted entries (a
+	//     sweep), or took it out for a compute of its key (detachLocked).
 	//
 	// Transitions:
 	//
 	//   - value -> value, value -> nil and nil -> value need no lock.
 	//   - nil -> expunged happens only with mu held, when the dirty table
-	//     copies or rebuilds the segment that holds the entry, and leaves it
-	//     out.
+	//     leaves the entry out, as above.
 	//   - expunged -> nil happens only with mu held, immediately followed by
 	//     putting the entry back into the dirty table. A value can therefore
 	//     never be stored in an entry that the next promotion would lose.
