@@ -543,7 +543,9 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 		return
 	}
 	if r.filter != nil {
-		r = m.promote()
+		if r = m.promote(); r == nil {
+			return // cleared while promote waited for mu
+		}
 	}
 	// The read map is complete and never changes: walk its segments, each
 	// once, though it may fill several slots of the directory.
@@ -562,9 +564,9 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	}
 }
 
-// promote makes the read map complete and returns it. Range pays O(n)
-// anyway, so promoting early costs it nothing and lets it iterate without
-// mu.
+// promote makes the read map complete and returns it, or nil if a Clear
+// left no read map. Range pays O(n) anyway, so promoting early costs it
+// nothing and lets it iterate without mu.
 func (m *Map[K, V]) promote() *readOnly[K, V] {
 	m.mu.Lock()
 	defer m.mu.Unlock()

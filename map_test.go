@@ -698,6 +698,33 @@ func TestClear(t *testing.T) {
 	}
 }
 
+// TestRangeDuringClear runs Range on a map that a new key has just amended,
+// so that Range must take mu to promote it, while another goroutine clears
+// it: a Clear that takes mu first leaves Range an empty map to walk, and
+// Range must see either the key or nothing.
+func TestRangeDuringClear(t *testing.T) {
+	var m syncmap.Map[int, int]
+	var done atomic.Bool
+	runGoroutines(t, 2, func(g int) {
+		if g == 0 {
+			defer done.Store(true)
+			for i := range rounds(20000) {
+				m.Store(i, i) // amends the map, which Clear left without a read map
+				m.Clear()
+			}
+			return
+		}
+		for !done.Load() {
+			for k, v := range m.All() {
+				if k != v {
+					t.Errorf("Range during Clear saw %d: %d; want %d: %d", k, v, k, k)
+					return
+				}
+			}
+		}
+	})
+}
+
 // TestCopyIsCaughtByVet checks that go vet reports a copy of a Map, as it
 // does for sync.Map: copying one would split its state in two.
 func TestCopyIsCaughtByVet(t *testing.T) {
