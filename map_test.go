@@ -1083,33 +1083,25 @@ func TestLenWithSharedKeys(t *testing.T) {
 	}
 	m.Range(func(int, int) bool { return true }) // promote: writes need no lock
 	g := goroutines()
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for i := range g {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := 0; !stop.Load(); r++ {
-				k := r % shared
-				switch (i + r) % 6 { // through every path that adds or deletes
-				case 0:
-					m.Store(k, r)
-				case 1:
-					m.LoadAndDelete(k)
-				case 2:
-					m.LoadOrStore(k, r)
-				case 3:
-					if v, ok := m.Load(k); ok {
-						m.CompareAndDelete(k, v)
-					}
-				case 4:
-					m.Swap(k, r)
-				case 5:
-					m.Delete(k)
-				}
+	stop := churn(g, func(i, r int) {
+		k := r % shared
+		switch (i + r) % 6 { // through every path that adds or deletes
+		case 0:
+			m.Store(k, r)
+		case 1:
+			m.LoadAndDelete(k)
+		case 2:
+			m.LoadOrStore(k, r)
+		case 3:
+			if v, ok := m.Load(k); ok {
+				m.CompareAndDelete(k, v)
 			}
-		}()
-	}
+		case 4:
+			m.Swap(k, r)
+		case 5:
+			m.Delete(k)
+		}
+	})
 	// The race detector slows each call down enough for the goroutines'
 	// steps to interleave often; without it, a second is needed.
 	poll := time.Second
@@ -1123,8 +1115,7 @@ func TestLenWithSharedKeys(t *testing.T) {
 			break
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	if n, want := m.Len(), len(contents(&m)); n != want {
 		t.Errorf("Len() = %d after churn; want %d", n, want)
 	}
@@ -1141,36 +1132,47 @@ func TestLenDuringChurn(t *testing.T) {
 		m.Store(-1-k, k)
 	}
 	g := goroutines()
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for i := range g {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := 0; !stop.Load(); r++ {
-				switch r % 4 { // through every path that adds or deletes
-				case 0:
-					m.Store(i, r)
-				case 1:
-					m.LoadAndDelete(i)
-				case 2:
-					m.LoadOrStore(i, r)
-				case 3:
-					m.CompareAndDelete(i, r-1)
-				}
-			}
-		}()
-	}
+	stop := churn(g, func(i, r int) {
+		switch r % 4 { // through every path that adds or deletes
+		case 0:
+			m.Store(i, r)
+		case 1:
+			m.LoadAndDelete(i)
+		case 2:
+			m.LoadOrStore(i, r)
+		case 3:
+			m.CompareAndDelete(i, r-1)
+		}
+	})
 	for range rounds(200000) {
 		if n := m.Len(); n < stable || n > stable+g {
 			t.Errorf("Len() = %d during churn; want within [%d, %d]", n, stable, stable+g)
 			break
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	if n, want := m.Len(), len(contents(&m)); n != want {
 		t.Errorf("Len() = %d after churn; want %d", n, want)
+	}
+}
+
+// churn runs step(i, r) for r = 0, 1, ... on goroutines i = 0 to g-1 until
+// the function it returns is called, which waits for them to stop.
+func churn(g int, step func(i, r int)) (stop func()) {
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; !done.Load(); r++ {
+				step(i, r)
+			}
+		}()
+	}
+	return func() {
+		done.Store(true)
+		wg.Wait()
 	}
 }
 
