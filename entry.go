@@ -336,10 +336,7 @@ const (
 )
 
 func comparisonOf(t reflect.Type) comparison {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
+	if comparesBits(t) {
 		return compareBits
 	}
 	if t.Comparable() {

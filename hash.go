@@ -65,13 +65,24 @@ func newHasher[K comparable]() hasher {
 }
 
 func kindOf(t reflect.Type) keyKind {
+	if comparesBits(t) {
+		return kindInteger
+	}
+	return kindComparable
+}
+
+// comparesBits reports whether == on values of type t compares exactly
+// their bits, as an unsigned integer of their size: so it does for
+// booleans, integers, pointers and channels. Keys of such a type are hashed
+// as integers, and values compared as integers.
+func comparesBits(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
-		return kindInteger
+		return true
 	}
-	return kindComparable
+	return false
 }
 
 // hash returns the hash of key. The read path (table.find, and Map.Load,
