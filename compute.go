@@ -21,6 +21,10 @@ package syncmap
 // waiting for it try again, one of them computing in its place. To let a
 // compute fail, see [Map.LoadOrTryCompute].
 //
+// A key that is not equal to itself, such as a NaN, can never be found
+// again, as in a Go map: each LoadOrCompute of it computes, and stores a
+// new key.
+//
 // LoadOrCompute panics if compute is nil. A hit is as fast as [Map.Load]
 // and allocates nothing. In the terms of the memory model, LoadOrCompute is
 // a read, and also a write when it stores.
@@ -48,7 +52,8 @@ func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded boo
 // error, so one of them computes in its place.
 //
 // LoadOrTryCompute panics if compute is nil. A hit is as fast as
-// [Map.Load] and allocates nothing.
+// [Map.Load] and allocates nothing. In the terms of the memory model,
+// LoadOrTryCompute is a read, and also a write when it stores.
 func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
 	if compute == nil {
 		panic("syncmap: LoadOrTryCompute called with a nil compute function")
@@ -101,38 +106,58 @@ type computation struct {
 
 func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, loaded bool, err error) {
 	for {
-		m.mu.Lock()
-		if e := m.lookupLocked(key); e != nil {
-			if v, ok := e.load(m.mode); ok {
-				m.unlock()
-				return v, true, nil
-			}
-		}
-		c, running := m.computing[key]
-		if !running {
-			if v, ok := m.detachLocked(key); ok {
-				m.unlock()
-				return v, true, nil
-			}
-			if m.computing == nil {
-				m.computing = make(map[K]*computation)
-			}
-			m.computing[key] = nil // running, and nobody waiting yet
-			m.unlock()
+		v, ok, wait := m.reserve(key)
+		switch {
+		case ok:
+			return v, true, nil
+		case wait == nil:
 			return m.compute(key, compute)
 		}
-		if c == nil {
-			c = &computation{done: make(chan struct{})}
-			m.computing[key] = c
-		}
-		m.unlock()
-		<-c.done
-		if c.err != nil && compute.tf != nil {
-			return actual, false, c.err
+		<-wait.done
+		if wait.err != nil && compute.tf != nil {
+			return actual, false, wait.err
 		}
 		// The key has a value, unless it was deleted at once, or the
 		// compute failed or panicked: look again.
 	}
+}
+
+// reserve returns the value of key, if it has one. Otherwise it returns the
+// computation of another caller to wait for, or, if nobody computes key,
+// reserves its compute for the caller (wait == nil), who must then call
+// compute.
+func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
+	m.lock()
+	defer m.unlock()
+	// The hash comes first: a key that cannot be hashed panics here, whatever
+	// the map holds, and the deferred unlock releases mu.
+	m.hashLocked(key)
+	if e := m.lookupLocked(key); e != nil {
+		if v, ok := e.load(m.mode); ok {
+			return v, true, nil
+		}
+	}
+	c, running := m.computing[key]
+	if !running {
+		if v, ok := m.detachLocked(key); ok {
+			return v, true, nil
+		}
+		// A key that is not equal to itself, such as a NaN, can never be
+		// found again, by a waiter or by releaseLocked: its compute runs
+		// unregistered, so that m.computing does not keep it forever.
+		if key == key {
+			if m.computing == nil {
+				m.computing = make(map[K]*computation)
+			}
+			m.computing[key] = nil // running, and nobody waiting yet
+		}
+		return value, false, nil
+	}
+	if c == nil {
+		c = &computation{done: make(chan struct{})}
+		m.computing[key] = c
+	}
+	return value, false, c
 }
 
 // detachLocked makes sure that a value can be given to key, whose compute
@@ -174,21 +199,31 @@ func (m *Map[K, V]) storedLocked(key K) {
 	}
 }
 
-// compute runs the callback for a key reserved for this caller in
-// m.computing, stores its result, and releases the key.
+// compute runs the callback for a key reserved for this caller (see
+// reserve), stores its result, and releases the key.
 func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded bool, err error) {
 	returned := false
 	defer func() {
 		if !returned { // compute panicked: release the key and let the panic go on
-			m.mu.Lock()
-			m.releaseLocked(key, nil)
-			m.unlock()
+			m.release(key)
 		}
 	}()
 	value, err := compute.call()
 	returned = true
+	return m.storeComputed(key, value, err)
+}
 
-	m.mu.Lock()
+// release releases key, whose compute panicked.
+func (m *Map[K, V]) release(key K) {
+	m.lock()
+	defer m.unlock()
+	m.releaseLocked(key, nil)
+}
+
+// storeComputed releases key, whose compute returned value and err, and
+// stores value if err is nil and the key has no value yet.
+func (m *Map[K, V]) storeComputed(key K, value V, err error) (actual V, loaded bool, _ error) {
+	m.lock()
 	defer m.unlock()
 	m.releaseLocked(key, err)
 	if err != nil {

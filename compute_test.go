@@ -6,6 +6,7 @@ package syncmap_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -382,4 +383,36 @@ func waitersBlocked(t *testing.T, n int) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// TestNaNKeysAreNotKeptByLoadOrCompute checks that LoadOrCompute of a key
+// that is not equal to itself computes and stores it every time, as a Go
+// map stores a new key for every assignment to m[NaN], and that nothing is
+// kept of those calls once Clear has dropped their keys: no bookkeeping of
+// a compute may hold a key that can never be looked up again.
+func TestNaNKeysAreNotKeptByLoadOrCompute(t *testing.T) {
+	const n = 50_000
+	var m syncmap.Map[float64, int]
+	m.Store(0, 0)
+	base := liveHeap()
+	for i := range n {
+		v, loaded, err := m.LoadOrTryCompute(math.NaN(), func() (int, error) { return i, nil })
+		if i%2 == 0 {
+			v, loaded = m.LoadOrCompute(math.NaN(), func() int { return i })
+			err = nil
+		}
+		if v != i || loaded || err != nil {
+			t.Fatalf("LoadOrCompute(NaN) = %d, %v, %v; want %d, false, nil: no NaN key can be found again", v, loaded, err, i)
+		}
+	}
+	if got, want := m.Len(), 1+n+n/2; got != want {
+		t.Errorf("Len() after %d computes of NaN keys = %d; want %d", n+n/2, got, want)
+	}
+	m.Clear()
+	m.Store(0, 0)
+	// Keeping each NaN key would hold about a megabyte.
+	if grown := int64(liveHeap()) - int64(base); grown > 256<<10 {
+		t.Errorf("after %d computes of NaN keys and Clear, the live heap grew by %d bytes; want it back where it was", n+n/2, grown)
+	}
+	runtime.KeepAlive(&m)
 }

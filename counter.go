@@ -15,19 +15,21 @@ const cacheLineSize = 128
 // A counter counts the keys present in one generation of a Map.
 //
 // Until the generation's first promotion, the read map is empty, so every
-// change is made with mu held, and goes to a plain count that needs no
-// atomic read-modify-write. The first promotion moves that count onto a set
-// of stripes on separate cache lines, where every later change goes, with
-// or without mu. A key's changes all go to the stripe its entry's address
-// selects, and a call counts a key before it makes the key present, and
-// uncounts it after it makes it absent (see entry.p): so every stripe
-// counts at least the keys of its entries that are present, whatever the
-// calls in flight, and Len, which reads the stripes one by one, counts at
-// least the keys present throughout its call. The nil counter is zero.
+// change is made with mu held, and goes to one count. The first promotion
+// moves that count onto a set of stripes on separate cache lines, where
+// every later change goes, with or without mu. A key's changes all go to
+// the stripe its entry's address selects, and a call counts a key before it
+// makes the key present, and uncounts it after it makes it absent (see
+// entry.p): so every stripe counts at least the keys of its entries that
+// are present, whatever the calls in flight, and Len, which reads the
+// stripes one by one, counts at least the keys present throughout its
+// call. The nil counter is zero.
 type counter struct {
-	// locked is the count until stripes is set. It is written only with mu
-	// held, by a load and a store, and read by anyone.
-	locked atomic.Int64
+	// first is the count until stripes is set, after which it is never
+	// written again. It is read by anyone; until then, every change to it
+	// is made with mu held, as the read map has no entry to change without
+	// mu, so that stripeLocked moves it without losing a change.
+	first atomic.Int64
 
 	// stripes is set once, with mu held, at the first promotion: a power of
 	// two of stripes, never changed after.
@@ -39,15 +41,13 @@ type stripe struct {
 	_ [cacheLineSize - 8]byte
 }
 
-// add adds delta for the entry at address e. Until the generation's first
-// promotion there are no stripes, and the read map has no entries, so
-// every change is made with mu held: it goes to the plain count.
+// add adds delta for the entry at address e.
 func (c *counter) add(e uintptr, delta int64) {
 	if p := c.stripes.Load(); p != nil {
 		stripeOf(*p, e).n.Add(delta)
 		return
 	}
-	c.locked.Store(c.locked.Load() + delta)
+	c.first.Add(delta)
 }
 
 // stripeOf returns the stripe of entry e, by Fibonacci hashing of its
@@ -69,7 +69,7 @@ func (c *counter) stripeLocked() {
 		n *= 2
 	}
 	s := make([]stripe, n)
-	s[0].n.Store(c.locked.Load())
+	s[0].n.Store(c.first.Load())
 	c.stripes.Store(&s)
 }
 
@@ -79,9 +79,9 @@ func (c *counter) sum() int {
 	}
 	p := c.stripes.Load()
 	if p == nil {
-		// Read after stripes: if they were set meanwhile, locked holds the
+		// Read after stripes: if they were set meanwhile, first holds the
 		// count at that moment, a count from within this call.
-		return int(max(c.locked.Load(), 0))
+		return int(max(c.first.Load(), 0))
 	}
 	var n int64
 	for i := range *p {

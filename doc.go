@@ -42,15 +42,32 @@
 //
 // In the terminology of [the Go memory model], Map arranges that a write
 // operation "synchronizes before" any read operation that observes the
-// effect of the write. The read operations are Load, LoadAndDelete,
-// LoadOrStore, Swap, CompareAndSwap, CompareAndDelete and LoadOrCompute.
-// The write operations are Store, Delete, LoadAndDelete and Swap, and
-// LoadOrStore when it returns loaded == false, CompareAndSwap when it
-// returns swapped == true, CompareAndDelete when it returns deleted ==
-// true, and LoadOrCompute when it returns loaded == false. Clear is a
-// write that deletes every key. Range, All, Keys and Values observe the
-// values they pass on as Load does. Len is a read too: a write that adds or
-// deletes a key synchronizes before every Len that counts its effect.
+// effect of the write.
+//
+// The read operations are Load, LoadAndDelete, LoadOrStore, Swap,
+// CompareAndSwap, CompareAndDelete, LoadOrCompute and LoadOrTryCompute; and
+// Range, All, Keys and Values, which observe each value they pass on as
+// Load does.
+//
+// The write operations are Store and Swap; LoadOrStore when it returns
+// loaded == false; Delete and LoadAndDelete when the key is present;
+// CompareAndSwap when it returns swapped == true; CompareAndDelete when it
+// returns deleted == true; and LoadOrCompute and LoadOrTryCompute when they
+// store, returning loaded == false and no error. Clear is a write that
+// deletes every key present.
+//
+// A call that changes nothing is not a write: a Delete or LoadAndDelete of
+// a missing key, a LoadOrStore that loads, a CompareAndSwap or
+// CompareAndDelete that fails. There is no effect of it to observe, and it
+// synchronizes before nothing. ([sync.Map]'s documentation lists Delete
+// among the writes whether or not the key is present, but its code does
+// not synchronize either: golang/go#81187.)
+//
+// Len is not a read in this sense: it counts keys as calls add and delete
+// them, without synchronizing with those calls. A call counts its key a
+// moment before adding it, so a Len that counts a key does not mean that a
+// Load made after it finds the key; see [Map.Len] for what its result
+// bounds.
 //
 // # Hashing
 //

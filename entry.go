@@ -23,8 +23,9 @@ var storedNil = unsafe.Pointer(new(int))
 // An entry is the slot of one key. The read map and the dirty table share
 // entries, so a value written through either is seen through both.
 type entry[V any] struct {
-	// p is the entry's state. It is only read and written with the atomic
-	// pointer operations.
+	// p is the entry's state. newEntry sets it before the entry is
+	// published, with a plain store; from then on it is only read and
+	// written with the atomic pointer operations.
 	//
 	//   - A value (see valueMode): the key is present. The entry is in the
 	//     read map, the dirty table, or both; if the dirty table exists, it
@@ -66,6 +67,10 @@ func (e *entry[V]) addr() uintptr {
 // value is replaced. first is never written after the entry is published:
 // a later value goes to a new allocation, because readers may still be
 // copying this one.
+//
+// With valuesInline, every entry is an entryWithValue: newEntry, which
+// makes them all, makes no other kind. entry.load relies on it to find
+// first from the entry's address.
 type entryWithValue[V any] struct {
 	entry[V]
 	first V
@@ -125,6 +130,8 @@ func hasPointers(t reflect.Type) bool {
 	return false
 }
 
+// newEntry returns a new entry holding value: the only way entries are
+// made.
 func newEntry[V any](value V, mode valueMode) *entry[V] {
 	if mode == valuesInline {
 		e := &entryWithValue[V]{first: value}
@@ -172,7 +179,8 @@ func present(p unsafe.Pointer) bool {
 func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if mode == valuesInline {
-		// The common case in a cache: a first value never replaced.
+		// The entry is an entryWithValue (see there). The common case in
+		// a cache: a first value never replaced.
 		// Testing for it, rather than just following p, lets the CPU
 		// predict the branch and read the value while p is on its way.
 		var first entryWithValue[V]

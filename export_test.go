@@ -11,7 +11,7 @@ import "fmt"
 // package, so that the fuzzer sees which paths an input reaches.
 var _ any = (*Map[int, int])(nil)
 
-// SetMaxGroups sets the size, in groups of 8 slots, past which a segment is
+// SetMaxGroups sets the size, in groups of 7 slots, past which a segment is
 // split, and returns a function that restores the size it replaced. A small
 // size splits segments after a few keys. Tests that call it must not run in
 // parallel.
@@ -39,6 +39,14 @@ func SetTestHash(f func(h uint64) uint64) (restore func()) {
 	old := testHash
 	testHash = f
 	return func() { testHash = old }
+}
+
+// LockCount returns how many times the methods of m have taken its mutex,
+// the one lock that every writer of the map shares.
+func LockCount[K comparable, V any](m *Map[K, V]) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.locks
 }
 
 // Hash returns the hash of key in m, which must have a table.
@@ -98,8 +106,8 @@ func CheckTables[K comparable, V any](m *Map[K, V]) error {
 }
 
 func (t *table[K, V]) check(hs *hasher) error {
-	if len(t.dir) != 1<<t.depth || int(t.shift) != 63-int(t.depth) {
-		return fmt.Errorf("directory of %d slots at depth %d, shift %d", len(t.dir), t.depth, t.shift)
+	if len(t.dir) != 1<<t.depth {
+		return fmt.Errorf("directory of %d slots at depth %d", len(t.dir), t.depth)
 	}
 	used := 0
 	for i := 0; i < len(t.dir); {
@@ -139,7 +147,7 @@ func (s *segment[K, V]) check(hs *hasher, t *table[K, V], slot int) error {
 			if uint64(grp.ctrl>>(8*b.first())&0xff) != h2(h) {
 				return fmt.Errorf("key %v under a control byte that is not its h2", sl.key)
 			}
-			if int((h>>1)>>(t.shift&63)) != slot && t.segmentOf(h) != s {
+			if t.slotOf(h) != &t.dir[slot] && t.segmentOf(h) != s {
 				return fmt.Errorf("key %v in a segment that its hash does not select", sl.key)
 			}
 			for p := int(groupOf(h, n)); p != g; p = (p + 1) % n {

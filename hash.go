@@ -98,6 +98,15 @@ func hash[K comparable](h *hasher, key K) uint64 {
 	return hashTest(h, key)
 }
 
+// mustHash hashes key, only to panic as a Go map does if key cannot be
+// hashed (a Map[any, V] given a slice): a Map with no table yet, which has no
+// hasher to look key up with, must still reject such a key.
+func mustHash[K comparable](key K) {
+	maphash.Comparable(mustHashSeed, key)
+}
+
+var mustHashSeed = maphash.MakeSeed()
+
 func hashTest[K comparable](h *hasher, key K) uint64 {
 	return h.test(maphash.Comparable(h.seed, key))
 }

@@ -25,6 +25,10 @@ import (
 // The zero Map is empty and ready for use. A Map must not be copied after
 // first use.
 //
+// As with a Go map, every method that takes a key panics if the key cannot
+// be hashed (a Map[any, V] given a slice), whatever the map holds, and a
+// key that is not equal to itself (a NaN) is never found again once stored.
+//
 // In the terminology of [the Go memory model], a write operation of Map
 // "synchronizes before" every read operation that observes its effect. The
 // read and write operations are listed in the package documentation.
@@ -89,6 +93,11 @@ type Map[K comparable, V any] struct {
 	// LoadOrTryCompute that is running (see compute.go). Nil until the
 	// first call that computes.
 	computing map[K]*computation
+
+	// locks counts the acquisitions of mu, for tests (LockCount in
+	// export_test.go): the share of calls that take the one lock every
+	// writer shares bounds how far the map scales with cores.
+	locks uint64
 }
 
 // readOnly is a read map: published through Map.read, never written after,
@@ -118,6 +127,12 @@ func (r *readOnly[K, V]) mayBeDirty(h uint64) bool {
 	return r.filter != nil && r.filter.mayHave(h)
 }
 
+// lock acquires mu.
+func (m *Map[K, V]) lock() {
+	m.mu.Lock()
+	m.locks++
+}
+
 // unlock releases mu, first taking a step of the sweep if one is under way:
 // each call that needs mu pays a bounded share of it.
 func (m *Map[K, V]) unlock() {
@@ -144,6 +159,7 @@ func (m *Map[K, V]) hashLocked(key K) uint64 {
 func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	r := m.read.Load()
 	if r == nil {
+		mustHash(key)
 		return value, false
 	}
 	// table.find, written out: Load is the call a cache makes most, and
@@ -181,7 +197,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 }
 
 func (m *Map[K, V]) loadSlow(key K) (value V, ok bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	if e := m.lookupLocked(key); e != nil {
 		return e.load(m.mode)
@@ -258,7 +274,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 }
 
 func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	h := m.hashLocked(key)
 	if e := m.storableEntryLocked(key, h); e != nil {
@@ -284,7 +300,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 }
 
 func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	return m.loadOrStoreLocked(key, m.hashLocked(key), value)
 }
@@ -404,6 +420,7 @@ func (m *Map[K, V]) sweepLocked() {
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	r := m.read.Load()
 	if r == nil {
+		mustHash(key)
 		return value, false
 	}
 	e, h := r.find(&r.hs, key)
@@ -417,7 +434,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 }
 
 func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	h := m.hashLocked(key)
 	// The read map may have been replaced while we waited for mu.
@@ -457,6 +474,9 @@ func (m *Map[K, V]) Delete(key K) {
 // are of the same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	r := m.read.Load()
+	if r == nil {
+		mustHash(key)
+	}
 	if r == nil || r.cmp == incomparable {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
@@ -472,7 +492,7 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 }
 
 func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	if e := m.lookupLocked(key); e != nil {
 		return e.tryCompareAndSwap(old, new, m.mode, m.cmp)
@@ -487,6 +507,9 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 // [Map.CompareAndSwap] does.
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	r := m.read.Load()
+	if r == nil {
+		mustHash(key)
+	}
 	if r == nil || r.cmp == incomparable {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
@@ -502,7 +525,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 }
 
 func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
-	m.mu.Lock()
+	m.lock()
 	defer m.unlock()
 	h := m.hashLocked(key)
 	// The read map may have been replaced while we waited for mu.
@@ -536,7 +559,14 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 // no lock while f runs, so f may call any method of the map, Range and Clear
 // included, and a panic in f leaves the map usable.
 //
-// Range is O(n) in the number of keys, less if f returns false early.
+// Range takes time in proportion to the map's table rather than to the
+// keys present: it walks every slot, those of deleted keys that no sweep
+// has dropped yet included (a map whose keys are deleted and never followed
+// by new ones keeps them all). If keys have been stored since the read map
+// was last replaced, Range first makes it complete, taking the Map's lock;
+// the next new key then copies the table's directory and a segment again,
+// so a program that calls Range between each few new keys pays for those
+// copies each time. Range returns early if f returns false.
 func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	r := m.read.Load()
 	if r == nil {
@@ -565,10 +595,10 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 }
 
 // promote makes the read map complete and returns it, or nil if a Clear
-// left no read map. Range pays O(n) anyway, so promoting early costs it
-// nothing and lets it iterate without mu.
+// left no read map. Range walks the whole table anyway, so promoting first
+// costs it little more, and lets it iterate without mu.
 func (m *Map[K, V]) promote() *readOnly[K, V] {
-	m.mu.Lock()
+	m.lock()
 	defer m.mu.Unlock()
 	// The read map may have been replaced while we waited for mu.
 	if r := m.read.Load(); r != nil && r.filter != nil {
@@ -585,7 +615,7 @@ func (m *Map[K, V]) Clear() {
 	if m.read.Load() == nil {
 		return
 	}
-	m.mu.Lock()
+	m.lock()
 	defer m.mu.Unlock()
 	m.read.Store(nil)
 	if m.dirty != nil && m.dirty.tinyLocked() {
@@ -597,6 +627,9 @@ func (m *Map[K, V]) Clear() {
 	m.misses = 0
 	m.sweeping = false
 	m.sweep = 0
+	if len(m.computing) == 0 {
+		m.computing = nil // a Go map keeps the room of its most keys
+	}
 }
 
 // Len returns the number of keys in the map. It takes O(1) time and no lock.

@@ -145,13 +145,10 @@ func decodeFuzzCalls(data []byte) []mapCall {
 func FuzzMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := decodeFuzzCalls(data)
-		want, wantContents := applyCalls(new(refmap.RWMutexMap[int, int]), calls)
+		want, wantContents := applyCalls(t, new(refmap.RWMutexMap[int, int]), calls)
 		check := func(table string) {
-			m := new(syncmap.Map[int, int])
-			got, gotContents := applyCalls(m, calls)
-			if err := syncmap.CheckTables(m); err != nil {
-				t.Fatalf("%s, after %s:\n%v", table, formatCalls(calls), err)
-			}
+			t.Logf("table: %s", table)
+			got, gotContents := applyCalls(t, new(syncmap.Map[int, int]), calls)
 			for i, c := range calls {
 				if !reflect.DeepEqual(got[i], want[i]) {
 					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", table, formatCalls(calls[:i]),
@@ -742,7 +739,9 @@ type soakState struct {
 //   - churners insert and delete unique keys, forcing the dirty map to be
 //     rebuilt and promoted, and check every result;
 //   - clearers mix every method, Clear and Range included, on a second map;
-//   - a collector runs the garbage collector and changes its percentage.
+//   - a collector runs the garbage collector and changes its percentage;
+//   - a checker checks the invariants of both maps' tables (CheckTables),
+//     again and again, between the other goroutines' calls.
 func TestSoak(t *testing.T) {
 	d := soakDuration()
 	const seed = 5200
@@ -798,7 +797,8 @@ func (s *soakState) round(t *testing.T, d time.Duration, seed int64) {
 		churners    = ranger + 1
 		clearers    = churners + soakChurners
 		collector   = clearers + 2
-		n           = collector + 1
+		checker     = collector + 1
+		n           = checker + 1
 	)
 	var increments atomic.Int64
 	runGoroutines(t, n, func(g int) {
@@ -838,6 +838,15 @@ func (s *soakState) round(t *testing.T, d time.Duration, seed int64) {
 				runtime.GC()
 				debug.SetGCPercent(percents[i%len(percents)])
 				time.Sleep(time.Millisecond)
+			}
+		case g == checker:
+			for !stop.Load() {
+				for _, m := range []*syncmap.Map[int, int]{&s.m, &s.cm} {
+					if err := syncmap.CheckTables(m); err != nil {
+						fail("while the soak runs: %v", err)
+						return
+					}
+				}
 			}
 		}
 	})
@@ -1020,6 +1029,11 @@ func (s *soakState) clearAndMix(seed int64, stop *atomic.Bool, calls *int, fail 
 // holds exactly what the soak wrote.
 func (s *soakState) checkContents(t *testing.T) {
 	t.Helper()
+	for _, m := range []*syncmap.Map[int, int]{&s.m, &s.cm} {
+		if err := syncmap.CheckTables(m); err != nil {
+			t.Errorf("after a round: %v", err)
+		}
+	}
 	want := map[int]int{soakCounterKey: s.increments}
 	for k := soakStableBase; k < soakStableBase+soakStableKeys; k++ {
 		want[k] = soakValue(k, 0)
@@ -1437,6 +1451,151 @@ func TestOperationsAreAtomic(t *testing.T) {
 	for v := range next.Load() + 1 {
 		if c := tokens[v].Load(); c != 1 && !(int(v) == last && c == 0) {
 			t.Fatalf("token %d was deleted %d times; want once", v, c)
+		}
+	}
+}
+
+// Keys that a Go map rejects.
+
+// unhashableKeyStates are the states in which a Map[any, int] meets an
+// unhashable key: before its first key, with keys in its read map only, with
+// a dirty table beside it, and after a Clear.
+var unhashableKeyStates = []struct {
+	name  string
+	setup func(m *syncmap.Map[any, int])
+}{
+	{"empty", func(*syncmap.Map[any, int]) {}},
+	{"read", func(m *syncmap.Map[any, int]) {
+		m.Store(1, 1)
+		m.Range(func(any, int) bool { return true }) // promote
+	}},
+	{"dirty", func(m *syncmap.Map[any, int]) {
+		m.Store(1, 1)
+		m.Range(func(any, int) bool { return true }) // promote
+		m.Store(2, 2)
+	}},
+	{"cleared", func(m *syncmap.Map[any, int]) {
+		m.Store(1, 1)
+		m.Clear()
+	}},
+}
+
+// keyMethods calls each method of Map that takes a key, with key.
+var keyMethods = []struct {
+	name string
+	call func(m *syncmap.Map[any, int], key any)
+}{
+	{"Load", func(m *syncmap.Map[any, int], k any) { m.Load(k) }},
+	{"Store", func(m *syncmap.Map[any, int], k any) { m.Store(k, 1) }},
+	{"LoadOrStore", func(m *syncmap.Map[any, int], k any) { m.LoadOrStore(k, 1) }},
+	{"LoadAndDelete", func(m *syncmap.Map[any, int], k any) { m.LoadAndDelete(k) }},
+	{"Delete", func(m *syncmap.Map[any, int], k any) { m.Delete(k) }},
+	{"Swap", func(m *syncmap.Map[any, int], k any) { m.Swap(k, 1) }},
+	{"CompareAndSwap", func(m *syncmap.Map[any, int], k any) { m.CompareAndSwap(k, 1, 2) }},
+	{"CompareAndDelete", func(m *syncmap.Map[any, int], k any) { m.CompareAndDelete(k, 1) }},
+	{"LoadOrCompute", func(m *syncmap.Map[any, int], k any) {
+		m.LoadOrCompute(k, func() int { return 1 })
+	}},
+	{"LoadOrTryCompute", func(m *syncmap.Map[any, int], k any) {
+		m.LoadOrTryCompute(k, func() (int, error) { return 1, nil })
+	}},
+}
+
+// TestUnhashableKeyPanicsInEveryState checks that every method given a key
+// whose dynamic type cannot be hashed panics as a Go map does, with a
+// runtime.Error that names the type, whether or not the Map holds keys: a
+// Go map panics even when it is empty.
+func TestUnhashableKeyPanicsInEveryState(t *testing.T) {
+	key := []int{1}
+	for _, state := range unhashableKeyStates {
+		for _, method := range keyMethods {
+			t.Run(state.name+"/"+method.name, func(t *testing.T) {
+				m := new(syncmap.Map[any, int])
+				state.setup(m)
+				withTimeout(t, func() {
+					r := mustPanic(t, method.name+"([]int{1})", func() { method.call(m, key) })
+					err, ok := r.(runtime.Error)
+					if r != nil && (!ok || !strings.Contains(err.Error(), "unhashable type") || !strings.Contains(err.Error(), "[]int")) {
+						t.Errorf("%s([]int{1}) panicked with %v; want a runtime.Error, hash of unhashable type []int", method.name, r)
+					}
+				})
+			})
+		}
+	}
+}
+
+// TestUnhashableKeyPanicHoldsNoLock checks that after a method panics on an
+// unhashable key, in every state of the Map, the Map holds no lock: every
+// method still returns, and stores, loads, ranges and clears as before.
+func TestUnhashableKeyPanicHoldsNoLock(t *testing.T) {
+	for _, state := range unhashableKeyStates {
+		for _, method := range keyMethods {
+			t.Run(state.name+"/"+method.name, func(t *testing.T) {
+				m := new(syncmap.Map[any, int])
+				state.setup(m)
+				func() {
+					defer func() { _ = recover() }()
+					method.call(m, []int{1})
+				}()
+				withTimeout(t, func() { checkUsable(t, m) })
+			})
+		}
+	}
+}
+
+// checkUsable checks that m stores, loads, ranges and clears, and that
+// every method that takes a key returns, with keys of its own.
+func checkUsable(t *testing.T, m *syncmap.Map[any, int]) {
+	t.Helper()
+	for i, method := range keyMethods {
+		method.call(m, fmt.Sprint("key", i))
+	}
+	m.Store("k", 42)
+	if v, ok := m.Load("k"); !ok || v != 42 {
+		t.Errorf("Load(k) after Store(k, 42) = %d, %v; want 42, true", v, ok)
+	}
+	found := false
+	m.Range(func(k any, v int) bool {
+		found = found || k == "k" && v == 42
+		return true
+	})
+	if !found {
+		t.Error("Range did not visit k = 42")
+	}
+	m.Clear()
+	if n := m.Len(); n != 0 {
+		t.Errorf("Len() after Clear = %d; want 0", n)
+	}
+}
+
+// TestPanickingComputeHoldsNoLock checks that a compute callback that
+// panics, in every state of the Map, leaves it holding no lock.
+func TestPanickingComputeHoldsNoLock(t *testing.T) {
+	computes := []struct {
+		name string
+		call func(m *syncmap.Map[any, int])
+	}{
+		{"LoadOrCompute", func(m *syncmap.Map[any, int]) {
+			m.LoadOrCompute(3, func() int { panic("compute") })
+		}},
+		{"LoadOrTryCompute", func(m *syncmap.Map[any, int]) {
+			m.LoadOrTryCompute(3, func() (int, error) { panic("compute") })
+		}},
+		{"Range", func(m *syncmap.Map[any, int]) {
+			m.Store(3, 3)
+			m.Range(func(any, int) bool { panic("f") })
+		}},
+	}
+	for _, state := range unhashableKeyStates {
+		for _, c := range computes {
+			t.Run(state.name+"/"+c.name, func(t *testing.T) {
+				m := new(syncmap.Map[any, int])
+				state.setup(m)
+				if r := mustPanic(t, c.name, func() { c.call(m) }); r != "compute" && r != "f" {
+					t.Errorf("%s panicked with %v; want the callback's panic", c.name, r)
+				}
+				withTimeout(t, func() { checkUsable(t, m) })
+			})
 		}
 	}
 }

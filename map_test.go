@@ -20,6 +20,7 @@ import (
 	"testing"
 	"testing/quick"
 	"time"
+	"unsafe"
 
 	"github.com/gosyncmap/syncmap"
 	"github.com/gosyncmap/syncmap/internal/refmap"
@@ -192,11 +193,20 @@ func contents(m refmap.Interface[int, int]) [][2]int {
 }
 
 // applyCalls runs calls on a new map and returns every result, followed by
-// the final contents.
-func applyCalls(m refmap.Interface[int, int], calls []mapCall) ([]mapResult, [][2]int) {
+// the final contents. If m is a Map, it checks m's tables after every call,
+// so that a broken invariant is reported by the call that broke it.
+func applyCalls(t *testing.T, m refmap.Interface[int, int], calls []mapCall) ([]mapResult, [][2]int) {
+	t.Helper()
+	sm, _ := m.(*syncmap.Map[int, int])
 	results := make([]mapResult, len(calls))
 	for i, c := range calls {
 		results[i] = c.apply(m)
+		if sm == nil {
+			continue
+		}
+		if err := syncmap.CheckTables(sm); err != nil {
+			t.Fatalf("after %s, then %s: %v", formatCalls(calls[:i]), formatCall(c), err)
+		}
 	}
 	return results, contents(m)
 }
@@ -242,21 +252,16 @@ func both(restore1, restore2 func()) (restore func()) {
 }
 
 func TestMatchesReference(t *testing.T) {
-	// got applies the calls to a Map, and checks its tables after them.
+	// got applies the calls to a Map, checking its tables after each.
 	got := func(t *testing.T) func(calls []mapCall) ([]mapResult, [][2]int) {
 		return func(calls []mapCall) ([]mapResult, [][2]int) {
-			m := new(syncmap.Map[int, int])
-			results, contents := applyCalls(m, calls)
-			if err := syncmap.CheckTables(m); err != nil {
-				t.Errorf("after %v: %v", calls, err)
-			}
-			return results, contents
+			return applyCalls(t, new(syncmap.Map[int, int]), calls)
 		}
 	}
 	for _, ref := range implementations[1:] {
 		t.Run(ref.name, func(t *testing.T) {
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
-				return applyCalls(ref.new(), calls)
+				return applyCalls(t, ref.new(), calls)
 			}
 			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
 				t.Error(err)
@@ -267,7 +272,7 @@ func TestMatchesReference(t *testing.T) {
 		t.Run(tv.name, func(t *testing.T) {
 			defer tv.set()()
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
-				return applyCalls(new(refmap.RWMutexMap[int, int]), calls)
+				return applyCalls(t, new(refmap.RWMutexMap[int, int]), calls)
 			}
 			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
 				t.Error(err)
@@ -416,6 +421,45 @@ func TestWorkPerCallIsBounded(t *testing.T) {
 	}
 }
 
+// TestLoadsOfFreshKeysStopNeedingTheLock stores new keys into a large map
+// whose other keys are all in the read map, then loads the new keys again
+// and again, as a cache reads its newest keys. Loads of the other keys must
+// take no lock that writers share, and loads of the new keys must stop
+// taking one after a number of look-ups bounded by the map's size (for Map,
+// once the misses they count promote the dirty table). A Map that did not
+// count the look-ups that find their key in the dirty table would take the
+// lock for every one of them, for ever.
+func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
+	const size, fresh = 1 << 14, 64
+	m := promotedMap(size)
+	for k := size; k < size+fresh; k++ {
+		m.Store(k, k)
+	}
+	before := syncmap.LockCount(m)
+	for k := range size {
+		m.Load(k)
+	}
+	if n := syncmap.LockCount(m) - before; n != 0 {
+		t.Errorf("%d loads of keys in the read map took the lock %d times; want 0", size, n)
+	}
+	const bound = 2*(size+fresh) + 64
+	for loads := 0; ; loads += fresh {
+		before := syncmap.LockCount(m)
+		for k := size; k < size+fresh; k++ {
+			if v, ok := m.Load(k); !ok || v != k {
+				t.Fatalf("Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+			}
+		}
+		if syncmap.LockCount(m) == before {
+			t.Logf("loads of %d new keys stopped taking the lock after %d look-ups", fresh, loads)
+			break
+		}
+		if loads > bound {
+			t.Fatalf("after %d look-ups of %d keys stored since the last promotion, loads of them still take the lock", loads, fresh)
+		}
+	}
+}
+
 // TestMapsDoNotShareSeeds checks that two Maps hash the same keys
 // differently, so that keys found to collide in one do not in the other.
 func TestMapsDoNotShareSeeds(t *testing.T) {
@@ -431,6 +475,69 @@ func TestMapsDoNotShareSeeds(t *testing.T) {
 		}
 		if key := fmt.Sprint(k); syncmap.Hash(&s1, key) == syncmap.Hash(&s2, key) {
 			t.Errorf("two Maps hash %q to %#x", key, syncmap.Hash(&s1, key))
+		}
+	}
+}
+
+// integer lists the key types that a Map hashes as integers.
+type integer interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+
+// TestEveryBitOfIntegerKeysReachesTheHash checks, for every integer key
+// type, that keys which differ in one bit only, at any position, are spread
+// over the parts of the table as random keys are: the segment (top bits of
+// the hash), the group, and the control byte (low 7 bits). A hash that
+// ignored some bits of a key would make all keys that differ only there
+// collide in every Map, whatever its seed.
+func TestEveryBitOfIntegerKeysReachesTheHash(t *testing.T) {
+	testIntegerBits[int](t)
+	testIntegerBits[int8](t)
+	testIntegerBits[int16](t)
+	testIntegerBits[int32](t)
+	testIntegerBits[int64](t)
+	testIntegerBits[uint](t)
+	testIntegerBits[uint8](t)
+	testIntegerBits[uint16](t)
+	testIntegerBits[uint32](t)
+	testIntegerBits[uint64](t)
+	testIntegerBits[uintptr](t)
+}
+
+func testIntegerBits[K integer](t *testing.T) {
+	var m syncmap.Map[K, int]
+	m.Store(0, 0) // makes the Map's hasher
+	rng := rand.New(rand.NewSource(1))
+	bits := 8 * int(unsafe.Sizeof(K(0)))
+	// With pairs of keys r and r^bit, a part of p bits of the hash is the
+	// same for both with probability 2^-p: 4 of 512 pairs for 7 bits. Half
+	// of them would be a sign of a weak hash; all of them, of a bit that
+	// does not reach the hash.
+	const pairs, limit = 512, 48
+	parts := []struct {
+		name string
+		of   func(h uint64) uint64
+	}{
+		{"top 8 bits", func(h uint64) uint64 { return h >> 56 }},
+		{"bits 7 to 38", func(h uint64) uint64 { return h >> 7 & (1<<32 - 1) }},
+		{"low 7 bits", func(h uint64) uint64 { return h & 0x7f }},
+	}
+	for b := range bits {
+		same := make([]int, len(parts))
+		for range pairs {
+			k := K(rng.Uint64())
+			h0, h1 := syncmap.Hash(&m, k), syncmap.Hash(&m, k^K(1)<<b)
+			for i, p := range parts {
+				if p.of(h0) == p.of(h1) {
+					same[i]++
+				}
+			}
+		}
+		for i, p := range parts {
+			if same[i] > limit {
+				t.Errorf("%T keys that differ in bit %d only: %d of %d pairs share the %s of their hash; want few",
+					K(0), b, same[i], pairs, p.name)
+			}
 		}
 	}
 }
@@ -1118,6 +1225,54 @@ func TestLenWithSharedKeys(t *testing.T) {
 	stop()
 	if n, want := m.Len(), len(contents(&m)); n != want {
 		t.Errorf("Len() = %d after churn; want %d", n, want)
+	}
+}
+
+// TestLenWhileKeysRevive races the calls that give a deleted key a value
+// again, without the lock, with the calls that delete it, while Len is
+// polled: the stable keys are present throughout every call of Len, so Len
+// must never count fewer. A reviving call must count its key before the
+// compare-and-swap that makes it present: counted after, a delete that
+// lands in between takes the key off the count before it is on it, and Len
+// comes out one short for as long as the reviver is held up there. The test
+// runs more threads than there are cores, so that the operating system
+// suspends them at any instruction, for a time slice, many times a second.
+func TestLenWhileKeysRevive(t *testing.T) {
+	const stable = 16
+	var m syncmap.Map[int, *int]
+	for k := 1; k <= stable; k++ {
+		m.Store(k, new(int))
+	}
+	m.Store(0, new(int))
+	m.Range(func(int, *int) bool { return true }) // promote: revives need no lock
+	m.Delete(0)
+	p := new(int)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8 * runtime.NumCPU()))
+	stop := churn(goroutines(), func(_, r int) {
+		switch r % 6 { // every call that revives or deletes without the lock
+		case 0:
+			m.Store(0, p)
+		case 1:
+			m.Delete(0)
+		case 2:
+			m.LoadOrStore(0, p)
+		case 3:
+			m.LoadAndDelete(0)
+		case 4:
+			m.Swap(0, p)
+		case 5:
+			m.CompareAndDelete(0, p)
+		}
+	})
+	defer stop()
+	poll := 2 * time.Second
+	if testing.Short() {
+		poll = 500 * time.Millisecond
+	}
+	for start := time.Now(); time.Since(start) < poll; {
+		if n := m.Len(); n < stable {
+			t.Fatalf("Len() = %d while goroutines revive and delete one key beside %d others; want at least %d", n, stable, stable)
+		}
 	}
 }
 

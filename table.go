@@ -30,7 +30,6 @@ import (
 type table[K comparable, V any] struct {
 	dir   []dirSlot[K, V]
 	depth uint8 // log2(len(dir))
-	shift uint8 // 63 - depth: see slotOf
 
 	// gen numbers the dirty tables of a Map, from the first after each
 	// Clear. A dirty table may write the segments it made, which carry its
@@ -160,7 +159,7 @@ func newTable[K comparable, V any](gen uint64) *table[K, V] {
 	a.groups[0].ctrl = emptyGroup
 	a.seg = segment[K, V]{groups: a.groups[:], gen: gen}
 	a.dir[0] = dirSlot[K, V]{a.seg.groups, &a.seg}
-	a.t = table[K, V]{dir: a.dir[:], shift: 63, gen: gen}
+	a.t = table[K, V]{dir: a.dir[:], gen: gen}
 	return &a.t
 }
 
@@ -179,12 +178,13 @@ func (t *table[K, V]) clearLocked() {
 	s.used, t.used = 0, 0
 }
 
-// slotOf returns the slot of the directory for hash h. The shift is split
-// in two so that a directory of one slot, whose index takes none of the
-// hash's bits, needs no shift by 64. The index is below len(dir), which is
-// 1<<depth, so the slot is read without a bounds check.
+// slotOf returns the slot of the directory for hash h: the top depth bits
+// of h. The shift is split in two so that a directory of one slot, whose
+// index takes none of the hash's bits, needs no shift by 64. The index is
+// below len(dir), which is 1<<depth, so the slot is read without a bounds
+// check.
 func (t *table[K, V]) slotOf(h uint64) *dirSlot[K, V] {
-	return at(t.dir, uintptr((h>>1)>>(t.shift&63)))
+	return at(t.dir, uintptr((h>>1)>>((63-t.depth)&63)))
 }
 
 // segmentOf returns the segment of hash h.
@@ -282,11 +282,13 @@ func (t *table[K, V]) copyLocked(s *segment[K, V], h uint64) *segment[K, V] {
 }
 
 // put adds key to s in the first free slot of its probe, counting an
-// overflow in each group it goes past. s must have a free slot.
+// overflow in each group it goes past. s must have a free slot: a segment
+// grows before it is full (see maxLoad), and put panics rather than probe
+// for ever if that was broken.
 func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
 	groups := s.groups
 	g := groupOf(h, len(groups))
-	for {
+	for range groups {
 		grp := &groups[g]
 		if free := matchEmpty(grp.ctrl); free != 0 {
 			i := free.first()
@@ -300,6 +302,7 @@ func (s *segment[K, V]) put(key K, h uint64, e *entry[V]) {
 			g = 0
 		}
 	}
+	panic("syncmap: internal error: no free slot in a segment")
 }
 
 // removeLocked removes key, whose hash is h, from t, if t has it: it
@@ -441,7 +444,7 @@ func (t *table[K, V]) replaceLocked(s *segment[K, V], h uint64, hs *hasher, s0, 
 		dst.put(sl.key, kh, sl.e)
 	}
 	span := 1 << (t.depth - s.depth)
-	lo := int((h>>1)>>(t.shift&63)) &^ (span - 1)
+	lo := int((h>>1)>>((63-t.depth)&63)) &^ (span - 1)
 	if s1 == nil {
 		for i := lo; i < lo+span; i++ {
 			t.dir[i] = dirSlot[K, V]{s0.groups, s0}
@@ -465,5 +468,4 @@ func (t *table[K, V]) doubleLocked() {
 	}
 	t.dir = dir
 	t.depth++
-	t.shift--
 }
