@@ -4,6 +4,7 @@
 package syncmap_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/gosyncmap/syncmap"
@@ -18,16 +19,31 @@ import (
 // workloads, an unsynchronized Go map (plainmap): the speed limit of any
 // read path built on a Go map.
 
-var impls = mapbench.Impls{Int: newImpls[int](), String: newImpls[string]()}
+var impls = mapbench.Impls{
+	Int:    newImpls[int, int](),
+	String: newImpls[string, int](),
 
-func newImpls[K comparable]() []mapbench.Impl[K] {
-	type m = refmap.Interface[K, int]
-	return []mapbench.Impl[K]{
-		{Name: "syncmap", New: func() m { return mapbench.NewPadded[syncmap.Map[K, int]]() }},
-		{Name: "sync.Map", New: func() m { return mapbench.NewPadded[mapbench.SyncMap[K, int]]() }},
-		{Name: "RWMutexMap", New: func() m { return mapbench.NewPadded[refmap.RWMutexMap[K, int]]() }},
-		{Name: "DeepCopyMap", New: func() m { return mapbench.NewPadded[refmap.DeepCopyMap[K, int]]() }, CopyOnWrite: true},
-		{Name: "plainmap", New: func() m { return mapbench.NewPadded[mapbench.PlainMap[K, int]]() }, ReadOnly: true},
+	IntPtr:       newImpls[int, *mapbench.Fields](),
+	IntFields:    newImpls[int, mapbench.Fields](),
+	StringPtr:    newImpls[string, *mapbench.Fields](),
+	StringFields: newImpls[string, mapbench.Fields](),
+	TypePtr:      newImpls[reflect.Type, *mapbench.Fields](),
+	TypeFields:   newImpls[reflect.Type, mapbench.Fields](),
+	TypeString:   newImpls[reflect.Type, string](),
+	TypeAny:      newImpls[reflect.Type, any](),
+	TypeFlat:     newImpls[reflect.Type, mapbench.Flat](),
+	StructPtr:    newImpls[mapbench.StructKey, *mapbench.Fields](),
+	StructFields: newImpls[mapbench.StructKey, mapbench.Fields](),
+}
+
+func newImpls[K comparable, V any]() []mapbench.Impl[K, V] {
+	type m = refmap.Interface[K, V]
+	return []mapbench.Impl[K, V]{
+		{Name: "syncmap", New: func() m { return mapbench.NewPadded[syncmap.Map[K, V]]() }},
+		{Name: "sync.Map", New: func() m { return mapbench.NewPadded[mapbench.SyncMap[K, V]]() }},
+		{Name: "RWMutexMap", New: func() m { return mapbench.NewPadded[refmap.RWMutexMap[K, V]]() }},
+		{Name: "DeepCopyMap", New: func() m { return mapbench.NewPadded[refmap.DeepCopyMap[K, V]]() }, CopyOnWrite: true},
+		{Name: "plainmap", New: func() m { return mapbench.NewPadded[mapbench.PlainMap[K, V]]() }, ReadOnly: true},
 	}
 }
 
@@ -37,6 +53,22 @@ func BenchmarkLoadMostlyHits(b *testing.B) {
 
 func BenchmarkLoadMostlyMisses(b *testing.B) {
 	mapbench.LoadMostlyMisses(b, impls)
+}
+
+func BenchmarkLoadMostlyHitsTyped(b *testing.B) {
+	mapbench.LoadMostlyHitsTyped(b, impls)
+}
+
+func BenchmarkLoadMostlyMissesTyped(b *testing.B) {
+	mapbench.LoadMostlyMissesTyped(b, impls)
+}
+
+func BenchmarkTypeCacheHits(b *testing.B) {
+	mapbench.TypeCacheHits(b, impls)
+}
+
+func BenchmarkTypeCacheMisses(b *testing.B) {
+	mapbench.TypeCacheMisses(b, impls)
 }
 
 func BenchmarkLargeMapLoad(b *testing.B) {
@@ -59,8 +91,24 @@ func BenchmarkLoadOrStoreCollision(b *testing.B) {
 	mapbench.LoadOrStoreCollision(b, impls)
 }
 
+func BenchmarkLoadOrStoreExistingTyped(b *testing.B) {
+	mapbench.LoadOrStoreExistingTyped(b, impls)
+}
+
 func BenchmarkCacheMix(b *testing.B) {
 	mapbench.CacheMix(b, impls)
+}
+
+func BenchmarkCacheGrowth(b *testing.B) {
+	mapbench.CacheGrowth(b, impls)
+}
+
+func BenchmarkCacheFill(b *testing.B) {
+	mapbench.CacheFill(b, impls)
+}
+
+func BenchmarkCacheEviction(b *testing.B) {
+	mapbench.CacheEviction(b, impls)
 }
 
 func BenchmarkAdversarialAlloc(b *testing.B) {
@@ -99,6 +147,10 @@ func BenchmarkSwapMostlyMisses(b *testing.B) {
 	mapbench.SwapMostlyMisses(b, impls)
 }
 
+func BenchmarkSwapExistingTyped(b *testing.B) {
+	mapbench.SwapExistingTyped(b, impls)
+}
+
 func BenchmarkCompareAndSwapCollision(b *testing.B) {
 	mapbench.CompareAndSwapCollision(b, impls)
 }
@@ -117,6 +169,10 @@ func BenchmarkCompareAndSwapMostlyHits(b *testing.B) {
 
 func BenchmarkCompareAndSwapMostlyMisses(b *testing.B) {
 	mapbench.CompareAndSwapMostlyMisses(b, impls)
+}
+
+func BenchmarkCompareAndSwapExistingTyped(b *testing.B) {
+	mapbench.CompareAndSwapExistingTyped(b, impls)
 }
 
 func BenchmarkCompareAndDeleteCollision(b *testing.B) {

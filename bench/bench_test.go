@@ -4,6 +4,7 @@
 package bench_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/gosyncmap/syncmap"
@@ -14,16 +15,33 @@ import (
 // The workloads are defined in ../internal/mapbench, once for this suite
 // and for the library's own; each is documented there.
 
-var impls = mapbench.Impls{Int: newImpls[int](), String: newImpls[string]()}
+// Each combination of key and value types names the xsync adapter it
+// takes: the one that compares values with == where they are comparable.
+var impls = mapbench.Impls{
+	Int:    newImpls(newXsyncComparableMap[int, int]),
+	String: newImpls(newXsyncComparableMap[string, int]),
 
-func newImpls[K comparable]() []mapbench.Impl[K] {
-	type m = refmap.Interface[K, int]
-	return []mapbench.Impl[K]{
-		{Name: "syncmap", New: func() m { return mapbench.NewPadded[syncmap.Map[K, int]]() }},
-		{Name: "sync.Map", New: func() m { return mapbench.NewPadded[mapbench.SyncMap[K, int]]() }},
-		{Name: "xsync", New: newXsyncMap[K, int]},
-		{Name: "RWMutexMap", New: func() m { return mapbench.NewPadded[refmap.RWMutexMap[K, int]]() }},
-		{Name: "plainmap", New: func() m { return mapbench.NewPadded[mapbench.PlainMap[K, int]]() }, ReadOnly: true},
+	IntPtr:       newImpls(newXsyncComparableMap[int, *mapbench.Fields]),
+	IntFields:    newImpls(newXsyncMap[int, mapbench.Fields]),
+	StringPtr:    newImpls(newXsyncComparableMap[string, *mapbench.Fields]),
+	StringFields: newImpls(newXsyncMap[string, mapbench.Fields]),
+	TypePtr:      newImpls(newXsyncComparableMap[reflect.Type, *mapbench.Fields]),
+	TypeFields:   newImpls(newXsyncMap[reflect.Type, mapbench.Fields]),
+	TypeString:   newImpls(newXsyncComparableMap[reflect.Type, string]),
+	TypeAny:      newImpls(newXsyncComparableMap[reflect.Type, any]),
+	TypeFlat:     newImpls(newXsyncComparableMap[reflect.Type, mapbench.Flat]),
+	StructPtr:    newImpls(newXsyncComparableMap[mapbench.StructKey, *mapbench.Fields]),
+	StructFields: newImpls(newXsyncMap[mapbench.StructKey, mapbench.Fields]),
+}
+
+func newImpls[K comparable, V any](newXsync func() refmap.Interface[K, V]) []mapbench.Impl[K, V] {
+	type m = refmap.Interface[K, V]
+	return []mapbench.Impl[K, V]{
+		{Name: "syncmap", New: func() m { return mapbench.NewPadded[syncmap.Map[K, V]]() }},
+		{Name: "sync.Map", New: func() m { return mapbench.NewPadded[mapbench.SyncMap[K, V]]() }},
+		{Name: "xsync", New: newXsync},
+		{Name: "RWMutexMap", New: func() m { return mapbench.NewPadded[refmap.RWMutexMap[K, V]]() }},
+		{Name: "plainmap", New: func() m { return mapbench.NewPadded[mapbench.PlainMap[K, V]]() }, ReadOnly: true},
 	}
 }
 
@@ -33,6 +51,22 @@ func BenchmarkLoadMostlyHits(b *testing.B) {
 
 func BenchmarkLoadMostlyMisses(b *testing.B) {
 	mapbench.LoadMostlyMisses(b, impls)
+}
+
+func BenchmarkLoadMostlyHitsTyped(b *testing.B) {
+	mapbench.LoadMostlyHitsTyped(b, impls)
+}
+
+func BenchmarkLoadMostlyMissesTyped(b *testing.B) {
+	mapbench.LoadMostlyMissesTyped(b, impls)
+}
+
+func BenchmarkTypeCacheHits(b *testing.B) {
+	mapbench.TypeCacheHits(b, impls)
+}
+
+func BenchmarkTypeCacheMisses(b *testing.B) {
+	mapbench.TypeCacheMisses(b, impls)
 }
 
 func BenchmarkLargeMapLoad(b *testing.B) {
@@ -55,8 +89,24 @@ func BenchmarkLoadOrStoreCollision(b *testing.B) {
 	mapbench.LoadOrStoreCollision(b, impls)
 }
 
+func BenchmarkLoadOrStoreExistingTyped(b *testing.B) {
+	mapbench.LoadOrStoreExistingTyped(b, impls)
+}
+
 func BenchmarkCacheMix(b *testing.B) {
 	mapbench.CacheMix(b, impls)
+}
+
+func BenchmarkCacheGrowth(b *testing.B) {
+	mapbench.CacheGrowth(b, impls)
+}
+
+func BenchmarkCacheFill(b *testing.B) {
+	mapbench.CacheFill(b, impls)
+}
+
+func BenchmarkCacheEviction(b *testing.B) {
+	mapbench.CacheEviction(b, impls)
 }
 
 func BenchmarkAdversarialAlloc(b *testing.B) {
@@ -95,6 +145,10 @@ func BenchmarkSwapMostlyMisses(b *testing.B) {
 	mapbench.SwapMostlyMisses(b, impls)
 }
 
+func BenchmarkSwapExistingTyped(b *testing.B) {
+	mapbench.SwapExistingTyped(b, impls)
+}
+
 func BenchmarkCompareAndSwapCollision(b *testing.B) {
 	mapbench.CompareAndSwapCollision(b, impls)
 }
@@ -113,6 +167,10 @@ func BenchmarkCompareAndSwapMostlyHits(b *testing.B) {
 
 func BenchmarkCompareAndSwapMostlyMisses(b *testing.B) {
 	mapbench.CompareAndSwapMostlyMisses(b, impls)
+}
+
+func BenchmarkCompareAndSwapExistingTyped(b *testing.B) {
+	mapbench.CompareAndSwapExistingTyped(b, impls)
 }
 
 func BenchmarkCompareAndDeleteCollision(b *testing.B) {

@@ -5,13 +5,17 @@ package bench_test
 
 import (
 	"iter"
+	"testing"
 
 	"github.com/gosyncmap/syncmap/internal/mapbench"
 	"github.com/gosyncmap/syncmap/internal/refmap"
 	"github.com/puzpuzpuz/xsync/v4"
 )
 
-var _ refmap.Interface[int, int] = (*xsyncMap[int, int])(nil)
+var (
+	_ refmap.Interface[int, int]             = (*xsyncComparableMap[int, int])(nil)
+	_ refmap.Interface[int, mapbench.Fields] = (*xsyncMap[int, mapbench.Fields])(nil)
+)
 
 // xsyncMap adapts xsync.Map to refmap.Interface with what its users write
 // for the methods of sync.Map it lacks: Swap is its LoadAndStore, and
@@ -19,10 +23,27 @@ var _ refmap.Interface[int, int] = (*xsyncMap[int, int])(nil)
 // answers a mismatch without taking the bucket's lock. xsync.Map has no
 // zero value ready for use; the adapter is padded, the map NewMap
 // allocates is not.
-type xsyncMap[K, V comparable] struct{ m *xsync.Map[K, V] }
+//
+// xsyncMap takes values of any type, and compares them as interfaces,
+// any(v) == any(old), which panics if V is not comparable, as Map's
+// CompareAndSwap does. For a comparable V, xsyncComparableMap compares
+// them with ==, as users of xsync.Map write it.
+type xsyncMap[K comparable, V any] struct{ m *xsync.Map[K, V] }
 
-func newXsyncMap[K, V comparable]() refmap.Interface[K, V] {
+// xsyncComparableMap is xsyncMap for a comparable V.
+type xsyncComparableMap[K, V comparable] struct{ xsyncMap[K, V] }
+
+// newXsyncMap returns an xsyncMap, for values of any type.
+func newXsyncMap[K comparable, V any]() refmap.Interface[K, V] {
 	m := mapbench.NewPadded[xsyncMap[K, V]]()
+	m.m = xsync.NewMap[K, V]()
+	return m
+}
+
+// newXsyncComparableMap returns an xsyncComparableMap, for comparable
+// values.
+func newXsyncComparableMap[K, V comparable]() refmap.Interface[K, V] {
+	m := mapbench.NewPadded[xsyncComparableMap[K, V]]()
 	m.m = xsync.NewMap[K, V]()
 	return m
 }
@@ -41,6 +62,34 @@ func (m *xsyncMap[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 }
 
 func (m *xsyncMap[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
+	if v, ok := m.m.Load(key); !ok || any(v) != any(old) {
+		return false
+	}
+	m.m.Compute(key, func(v V, loaded bool) (V, xsync.ComputeOp) {
+		if !loaded || any(v) != any(old) {
+			return v, xsync.CancelOp
+		}
+		swapped = true
+		return new, xsync.UpdateOp
+	})
+	return swapped
+}
+
+func (m *xsyncMap[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
+	if v, ok := m.m.Load(key); !ok || any(v) != any(old) {
+		return false
+	}
+	m.m.Compute(key, func(v V, loaded bool) (V, xsync.ComputeOp) {
+		if !loaded || any(v) != any(old) {
+			return v, xsync.CancelOp
+		}
+		deleted = true
+		return v, xsync.DeleteOp
+	})
+	return deleted
+}
+
+func (m *xsyncComparableMap[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	if v, ok := m.m.Load(key); !ok || v != old {
 		return false
 	}
@@ -54,7 +103,7 @@ func (m *xsyncMap[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	return swapped
 }
 
-func (m *xsyncMap[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
+func (m *xsyncComparableMap[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	if v, ok := m.m.Load(key); !ok || v != old {
 		return false
 	}
@@ -93,3 +142,43 @@ func (m *xsyncMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (act
 func (m *xsyncMap[K, V]) All() iter.Seq2[K, V] { return m.m.All() }
 func (m *xsyncMap[K, V]) Keys() iter.Seq[K]    { return refmap.Keys(m.m.Range) }
 func (m *xsyncMap[K, V]) Values() iter.Seq[V]  { return refmap.Values(m.m.Range) }
+
+// TestXsyncCompareAndSwap checks both ways the adapter compares values:
+// == for a comparable V, as interfaces for any V, which panics for a V that
+// is not comparable, as Map's CompareAndSwap does.
+func TestXsyncCompareAndSwap(t *testing.T) {
+	p, q := new(mapbench.Fields), new(mapbench.Fields)
+	for _, m := range []refmap.Interface[int, *mapbench.Fields]{
+		newXsyncComparableMap[int, *mapbench.Fields](),
+		newXsyncMap[int, *mapbench.Fields](),
+	} {
+		m.Store(1, p)
+		if m.CompareAndSwap(1, q, p) {
+			t.Errorf("%T: CompareAndSwap(1, q, p) = true with p stored; want false", m)
+		}
+		if m.CompareAndSwap(2, nil, p) {
+			t.Errorf("%T: CompareAndSwap(2, nil, p) = true on a missing key; want false", m)
+		}
+		if !m.CompareAndSwap(1, p, q) {
+			t.Errorf("%T: CompareAndSwap(1, p, q) = false with p stored; want true", m)
+		}
+		if m.CompareAndDelete(1, p) {
+			t.Errorf("%T: CompareAndDelete(1, p) = true with q stored; want false", m)
+		}
+		if !m.CompareAndDelete(1, q) {
+			t.Errorf("%T: CompareAndDelete(1, q) = false with q stored; want true", m)
+		}
+		if v, ok := m.Load(1); ok {
+			t.Errorf("%T: Load(1) = %p, true after CompareAndDelete; want nil, false", m, v)
+		}
+	}
+
+	m := newXsyncMap[int, mapbench.Fields]()
+	m.Store(1, mapbench.Fields{})
+	defer func() {
+		if recover() == nil {
+			t.Error("CompareAndSwap of a value that is not comparable did not panic")
+		}
+	}()
+	m.CompareAndSwap(1, mapbench.Fields{}, mapbench.Fields{})
+}

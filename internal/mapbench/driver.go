@@ -40,6 +40,7 @@ type pb struct {
 	end    int            // end of this goroutine's batch of iterations
 	total  int            // b.N
 	grain  int            // iterations per batch
+	procs  int            // goroutines sharing the iterations
 	shared *sharedCounter // where the next batch comes from
 	_      [cacheLine]byte
 }
@@ -74,6 +75,20 @@ func (p *pb) refill() bool {
 // made in advance.
 func (p *pb) index() int { return p.n }
 
+// lag returns how far, in iterations, the other goroutines may be behind
+// or ahead of this one while none falls more than a batch of the largest
+// size behind the others: such a batch for every goroutine. Batches are
+// handed out in order and each goroutine runs its own in order, so while
+// the goroutines keep pace, every iteration before index()-lag() has run
+// and none from index()+lag() on has started. It counts batches of the
+// largest size even when b.N makes them smaller, as the goroutines start
+// at different times. A goroutine that the scheduler holds up can fall
+// further behind: a workload that relies on lag must tolerate it, rarely.
+func (p *pb) lag() int { return p.procs * maxGrain }
+
+// maxGrain is the most iterations in one batch of runParallel.
+const maxGrain = 1000
+
 // runParallel runs body on GOMAXPROCS goroutines, which share b.N
 // iterations between them, as b.RunParallel does with its default
 // parallelism.
@@ -81,14 +96,14 @@ func runParallel(b *testing.B, body func(pb *pb)) {
 	procs := runtime.GOMAXPROCS(0)
 	// Small batches balance the goroutines; large ones keep the shared
 	// counter off the hot path.
-	grain := max(1, min(1000, b.N/(100*procs)))
+	grain := max(1, min(maxGrain, b.N/(100*procs)))
 	shared := new(sharedCounter)
 	var wg sync.WaitGroup
 	for range procs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body(&pb{total: b.N, grain: grain, shared: shared})
+			body(&pb{total: b.N, grain: grain, procs: procs, shared: shared})
 		}()
 	}
 	wg.Wait()

@@ -29,7 +29,7 @@ const (
 // goroutines Load present keys meanwhile (see startReaders). Each map is
 // filled once, and kept from one round of b.N to the next. -benchtime
 // 10000x times exactly one promotion's worth.
-func StoreLatency(b *testing.B, impls []Impl[int]) {
+func StoreLatency(b *testing.B, impls []Impl[int, int]) {
 	for _, readers := range []string{"none", "concurrent"} {
 		b.Run("readers="+readers, func(b *testing.B) {
 			for _, impl := range impls {

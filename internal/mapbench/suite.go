@@ -15,6 +15,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -23,10 +24,11 @@ import (
 	"github.com/gosyncmap/syncmap/internal/refmap"
 )
 
-// An Impl is an implementation that the workloads run against.
-type Impl[K comparable] struct {
-	Name string                          // the sub-benchmark is impl=<Name>
-	New  func() refmap.Interface[K, int] // a new, empty map
+// An Impl is an implementation that the workloads run against, for maps
+// from K to V.
+type Impl[K comparable, V any] struct {
+	Name string                        // the sub-benchmark is impl=<Name>
+	New  func() refmap.Interface[K, V] // a new, empty map
 
 	// ReadOnly marks a map that is not safe for concurrent writes: it runs
 	// only the read-only workloads, with the keys stored before the timer
@@ -38,20 +40,43 @@ type Impl[K comparable] struct {
 	CopyOnWrite bool
 }
 
-// Impls are the implementations of a suite, for each key type that the
-// workloads use.
+// Impls are the implementations of a suite, for each combination of key
+// and value types that the workloads use. Go has no generic methods, so a
+// workload cannot ask a suite for maps of any K and V: each suite lists
+// its implementations once per combination, from one generic function.
+//
+// Most workloads map int or string keys to int values. The others (see
+// values.go) run on the key and value types of real caches, so that the
+// cost of a key's type and of a value's type can be told apart: each key
+// type with the pointer value and the Fields value, and each value type
+// with reflect.Type keys.
 type Impls struct {
-	Int    []Impl[int]
-	String []Impl[string]
+	Int    []Impl[int, int]
+	String []Impl[string, int]
+
+	IntPtr       []Impl[int, *Fields]
+	IntFields    []Impl[int, Fields]
+	StringPtr    []Impl[string, *Fields]
+	StringFields []Impl[string, Fields]
+	TypePtr      []Impl[reflect.Type, *Fields]
+	TypeFields   []Impl[reflect.Type, Fields]
+	TypeString   []Impl[reflect.Type, string]
+	TypeAny      []Impl[reflect.Type, any] // each value a *Fields
+	TypeFlat     []Impl[reflect.Type, Flat]
+	StructPtr    []Impl[StructKey, *Fields]
+	StructFields []Impl[StructKey, Fields]
 }
 
-// A benchmark is one parallel workload on maps from K to int. setup fills
+// A benchmark is one parallel workload on maps from K to V. setup fills
 // the map before the timer starts; perG runs on each goroutine, doing one
 // operation per pb.Next, with i starting at a value unique to the goroutine
 // (id * b.N), so that keys derived from i never collide across goroutines.
-type benchmark[K comparable] struct {
-	setup func(b *testing.B, m refmap.Interface[K, int])
-	perG  func(b *testing.B, pb *pb, i int, m refmap.Interface[K, int])
+type benchmark[K comparable, V any] struct {
+	setup func(b *testing.B, m refmap.Interface[K, V])
+	perG  func(b *testing.B, pb *pb, i int, m refmap.Interface[K, V])
+	// report, if set, runs once every goroutine is done, to report
+	// metrics of the round.
+	report func(b *testing.B)
 
 	// readOnly workloads also run on ReadOnly maps. They leave the map as
 	// setup made it, so each implementation's map is made once and kept
@@ -69,9 +94,10 @@ const (
 	copyLarge = "the copy-on-write map is quadratic here: setup stores every key of a large map, copying it each time"
 )
 
-func runBenchmark[K comparable](b *testing.B, impls []Impl[K], bench benchmark[K]) {
+func runBenchmark[K comparable, V any](b *testing.B, impls []Impl[K, V], bench benchmark[K, V]) {
+	checkImpls(b, impls)
 	for _, impl := range impls {
-		var m refmap.Interface[K, int] // kept across rounds if bench is readOnly
+		var m refmap.Interface[K, V] // kept across rounds if bench is readOnly
 		b.Run("impl="+impl.Name, func(b *testing.B) {
 			switch {
 			case impl.ReadOnly && !bench.readOnly:
@@ -91,15 +117,32 @@ func runBenchmark[K comparable](b *testing.B, impls []Impl[K], bench benchmark[K
 			runParallel(b, func(pb *pb) {
 				bench.perG(b, pb, int(id.Add(1)-1)*b.N, m)
 			})
+			if bench.report != nil {
+				bench.report(b)
+			}
 		})
+	}
+}
+
+// checkImpls fails b if a suite gave no implementations for a workload's
+// key and value types, which would leave the workload silently empty.
+func checkImpls[K comparable, V any](b *testing.B, impls []Impl[K, V]) {
+	if len(impls) == 0 {
+		b.Fatalf("mapbench: the suite's Impls has no implementations from %v to %v", reflect.TypeFor[K](), reflect.TypeFor[V]())
 	}
 }
 
 // runKeyed runs one workload, built for int keys and for string keys, as
 // sub-benchmarks keys=int and keys=string.
-func runKeyed(b *testing.B, impls Impls, ints benchmark[int], strs benchmark[string]) {
+func runKeyed(b *testing.B, impls Impls, ints benchmark[int, int], strs benchmark[string, int]) {
 	b.Run("keys=int", func(b *testing.B) { runBenchmark(b, impls.Int, ints) })
 	b.Run("keys=string", func(b *testing.B) { runBenchmark(b, impls.String, strs) })
+}
+
+// runValues runs one workload on maps from K to V as the sub-benchmark
+// values=<name>, named by valueName; the caller groups them by keys=<name>.
+func runValues[K comparable, V any](b *testing.B, impls []Impl[K, V], bench benchmark[K, V]) {
+	b.Run("values="+valueName[V](), func(b *testing.B) { runBenchmark(b, impls, bench) })
 }
 
 // CheckBenchmarks fails t unless the Go file at path has, for every

@@ -5,6 +5,7 @@ package mapbench
 
 import (
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gosyncmap/syncmap/internal/refmap"
@@ -12,15 +13,17 @@ import (
 
 // loadBench loads from a map of hits keys; hits of every hits+misses loads
 // find their key.
-func loadBench[K comparable](hits, misses int) benchmark[K] {
+func loadBench[K comparable, V any](hits, misses int) benchmark[K, V] {
 	var keys []K
-	return benchmark[K]{
+	var values []V
+	return benchmark[K, V]{
 		readOnly: true,
-		setup: func(_ *testing.B, m refmap.Interface[K, int]) {
+		setup: func(_ *testing.B, m refmap.Interface[K, V]) {
 			keys = growKeys(keys, hits+misses)
-			fill(m, keys[:hits])
+			values = growValues(values, hits)
+			fillWith(m, keys[:hits], func(j int) V { return values[j] })
 		},
-		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[K, int]) {
+		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[K, V]) {
 			keys, n := keys, hits+misses
 			for ; pb.Next(); i++ {
 				m.Load(keys[i%n])
@@ -32,13 +35,13 @@ func loadBench[K comparable](hits, misses int) benchmark[K] {
 // LoadMostlyHits measures the read path of a read-mostly cache:
 // loads from a map of 1023 keys, 1023 of every 1024 of them hits.
 func LoadMostlyHits(b *testing.B, impls Impls) {
-	runKeyed(b, impls, loadBench[int](1023, 1), loadBench[string](1023, 1))
+	runKeyed(b, impls, loadBench[int, int](1023, 1), loadBench[string, int](1023, 1))
 }
 
 // LoadMostlyMisses measures look-ups that mostly fail: loads from a
 // map of 1 key, 1023 of every 1024 of them misses.
 func LoadMostlyMisses(b *testing.B, impls Impls) {
-	runKeyed(b, impls, loadBench[int](1, 1023), loadBench[string](1, 1023))
+	runKeyed(b, impls, loadBench[int, int](1, 1023), loadBench[string, int](1, 1023))
 }
 
 // LargeMapLoad measures look-ups in a map far larger than the CPU
@@ -48,7 +51,7 @@ func LoadMostlyMisses(b *testing.B, impls Impls) {
 func LargeMapLoad(b *testing.B, impls Impls) {
 	const size = 1 << 20
 	var stored, order []string // made once, for all implementations
-	runBenchmark(b, impls.String, benchmark[string]{
+	runBenchmark(b, impls.String, benchmark[string, int]{
 		readOnly:        true,
 		skipCopyOnWrite: copyLarge,
 		setup: func(_ *testing.B, m refmap.Interface[string, int]) {
@@ -72,7 +75,7 @@ func LargeMapLoad(b *testing.B, impls Impls) {
 // map of 1024 keys.
 func Range(b *testing.B, impls Impls) {
 	const size = 1 << 10
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		readOnly: true,
 		setup:    prefilled(size),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
@@ -89,7 +92,7 @@ func Range(b *testing.B, impls Impls) {
 // store a new key.
 func LoadOrStoreBalanced(b *testing.B, impls Impls) {
 	const hits, misses = 128, 128
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		skipCopyOnWrite: copyGrows,
 		setup:           prefilled(hits),
 		perG: func(b *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
@@ -109,9 +112,9 @@ func LoadOrStoreBalanced(b *testing.B, impls Impls) {
 }
 
 // loadOrStoreUniqueBench stores a new key with every call.
-func loadOrStoreUniqueBench[K comparable]() benchmark[K] {
+func loadOrStoreUniqueBench[K comparable]() benchmark[K, int] {
 	var keys []K
-	return benchmark[K]{
+	return benchmark[K, int]{
 		skipCopyOnWrite: copyGrows,
 		setup: func(b *testing.B, _ refmap.Interface[K, int]) {
 			keys = growKeys(keys, b.N)
@@ -135,7 +138,7 @@ func LoadOrStoreUnique(b *testing.B, impls Impls) {
 // LoadOrStoreCollision measures LoadOrStore of one key that every
 // goroutine loads at once.
 func LoadOrStoreCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -152,9 +155,9 @@ const cacheSize = 1 << 16
 // keys, choosing by the iteration's number n: 98% of the operations load a
 // present key, 1% overwrite one, and 1% insert a new key and then delete
 // the one that the goroutine inserted before, so that the size stays put.
-func cacheMixBench[K comparable]() benchmark[K] {
+func cacheMixBench[K comparable]() benchmark[K, int] {
 	var keys []K
-	return benchmark[K]{
+	return benchmark[K, int]{
 		skipCopyOnWrite: copyLarge,
 		setup: func(b *testing.B, m refmap.Interface[K, int]) {
 			// Every 100th iteration inserts one of the keys past cacheSize.
@@ -191,11 +194,189 @@ func CacheMix(b *testing.B, impls Impls) {
 	runKeyed(b, impls, cacheMixBench[int](), cacheMixBench[string]())
 }
 
+// The caches of CacheGrowth and CacheEviction.
+const (
+	growthStart = 1 << 16 // keys in CacheGrowth's map at the start
+	growthEvery = 100     // one call of CacheGrowth in growthEvery stores a new key
+	evictLive   = 1 << 14 // keys in CacheEviction's map
+	evictEvery  = 50      // one call of CacheEviction in evictEvery replaces the oldest key
+	newestKeys  = 1 << 10 // the newest keys, which take half the loads
+)
+
+// missCount counts the loads of a workload that miss, for a workload whose
+// loads should all hit but may miss, rarely, when a goroutine falls behind
+// the others (see pb.lag).
+type missCount struct {
+	_ [cacheLine]byte
+	n atomic.Int64
+	_ [cacheLine]byte
+}
+
+// report reports the misses per operation.
+func (c *missCount) report(b *testing.B) {
+	b.ReportMetric(float64(c.n.Load())/float64(b.N), "misses/op")
+}
+
+// cacheGrowthBench runs CacheGrowth. The key stored by iteration n is key
+// number growthStart + n/growthEvery. A load counts as stored the keys of
+// the iterations before n-lag (see pb.lag), and picks one of them at
+// random from n: one of the newestKeys newest of those, or any.
+func cacheGrowthBench[K comparable]() benchmark[K, int] {
+	var keys []K
+	misses := new(missCount)
+	return benchmark[K, int]{
+		skipCopyOnWrite: copyLarge,
+		setup: func(b *testing.B, m refmap.Interface[K, int]) {
+			keys = growKeys(keys, growthStart+b.N/growthEvery+1)
+			fill(m, keys[:growthStart])
+			misses.n.Store(0)
+		},
+		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[K, int]) {
+			keys, lag := keys, pb.lag()
+			missed := 0
+			for pb.Next() {
+				n := pb.index()
+				if n%growthEvery == growthEvery-1 {
+					m.Store(keys[growthStart+n/growthEvery], n)
+					continue
+				}
+				stored := growthStart + max(n-lag, 0)/growthEvery
+				k, r := 0, scramble(n)
+				if r&1 == 0 {
+					k = stored - 1 - below(r, newestKeys)
+				} else {
+					k = below(r, stored)
+				}
+				if _, ok := m.Load(keys[k]); !ok {
+					missed++
+				}
+			}
+			misses.n.Add(int64(missed))
+		},
+		report: misses.report,
+	}
+}
+
+// CacheGrowth measures a cache that keeps growing, whose newest keys are
+// the hottest: on a map that starts with 65536 keys, 1 call in 100 stores
+// a new key, and the others load present keys, half of them among the 1024
+// newest and half among all, at random. The goroutines share the new keys,
+// each stored once. The newest keys that loads pick from lag behind the
+// newest stored by 1000 calls for every goroutine (see pb.lag), so that
+// they are stored for certain unless a goroutine falls further behind the
+// others; the share of loads that miss is reported as misses/op, and is
+// zero or nearly so.
+func CacheGrowth(b *testing.B, impls Impls) {
+	runKeyed(b, impls, cacheGrowthBench[int](), cacheGrowthBench[string]())
+}
+
+// cacheFillBench runs CacheFill on the key of each iteration's number.
+func cacheFillBench[K comparable]() benchmark[K, int] {
+	var keys []K
+	return benchmark[K, int]{
+		skipCopyOnWrite: copyGrows,
+		setup: func(b *testing.B, _ refmap.Interface[K, int]) {
+			keys = growKeys(keys, b.N)
+		},
+		perG: func(b *testing.B, pb *pb, _ int, m refmap.Interface[K, int]) {
+			keys := keys
+			for pb.Next() {
+				n := pb.index()
+				k := keys[n]
+				if _, ok := m.Load(k); ok {
+					b.Errorf("Load(%v) found a key not yet stored", k)
+					return
+				}
+				if _, loaded := m.LoadOrStore(k, n); loaded {
+					b.Errorf("LoadOrStore(%v) loaded a new key", k)
+					return
+				}
+				for range 2 {
+					if v, ok := m.Load(k); !ok || v != n {
+						b.Errorf("Load(%v) = %d, %t; want %d, true", k, v, ok, n)
+						return
+					}
+				}
+			}
+		},
+	}
+}
+
+// CacheFill measures a cache while it fills, from empty: each call misses
+// a new key, stores it with LoadOrStore, and loads it twice, as the first
+// users of a cached value do. Every key is used by one call only, so the
+// goroutines work on disjoint keys, and the map grows to b.N keys.
+func CacheFill(b *testing.B, impls Impls) {
+	runKeyed(b, impls, cacheFillBench[int](), cacheFillBench[string]())
+}
+
+// cacheEvictionBench runs CacheEviction. Iteration n of every evictEvery
+// deletes key number n/evictEvery and stores key number evictLive +
+// n/evictEvery. A load counts as live the keys that the iterations before
+// n-lag stored and those from n+lag on will delete (see pb.lag), and picks
+// one of them at random from n: one of the newestKeys newest, or any.
+func cacheEvictionBench[K comparable]() benchmark[K, int] {
+	var keys []K
+	misses := new(missCount)
+	return benchmark[K, int]{
+		skipCopyOnWrite: copyLarge,
+		setup: func(b *testing.B, m refmap.Interface[K, int]) {
+			keys = growKeys(keys, evictLive+b.N/evictEvery+1)
+			fill(m, keys[:evictLive])
+			misses.n.Store(0)
+		},
+		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[K, int]) {
+			keys, lag := keys, pb.lag()
+			missed := 0
+			for pb.Next() {
+				n := pb.index()
+				if n%evictEvery == evictEvery-1 {
+					oldest := n / evictEvery
+					m.Delete(keys[oldest])
+					m.Store(keys[evictLive+oldest], n)
+					continue
+				}
+				// The keys from first up to end are live for certain. With
+				// hundreds of goroutines, the lag would leave fewer than
+				// newestKeys of them: first then goes back to keep that
+				// many, and loads of the oldest may miss.
+				end := evictLive + max(n-lag, 0)/evictEvery
+				first := min((n+lag)/evictEvery, end-newestKeys)
+				k, r := 0, scramble(n)
+				if r&1 == 0 {
+					k = end - 1 - below(r, newestKeys)
+				} else {
+					k = first + below(r, end-first)
+				}
+				if _, ok := m.Load(keys[k]); !ok {
+					missed++
+				}
+			}
+			misses.n.Add(int64(missed))
+		},
+		report: misses.report,
+	}
+}
+
+// CacheEviction measures a cache of bounded size that evicts its oldest
+// key: on a map of 16384 keys, 1 call in 50 deletes the oldest key and
+// stores a new one, so that the size holds steady, and the others load
+// live keys, half of them among the 1024 newest and half among all, at
+// random. The goroutines share the keys: the oldest key is the oldest of
+// all, whichever goroutine stored it. Loads keep clear of the keys that
+// the 1000 calls of every goroutine nearest to theirs may store or delete
+// (see pb.lag), so that they find their key unless a goroutine falls
+// further behind the others; the share of loads that miss is reported as
+// misses/op, and is zero or nearly so.
+func CacheEviction(b *testing.B, impls Impls) {
+	runKeyed(b, impls, cacheEvictionBench[int](), cacheEvictionBench[string]())
+}
+
 // AdversarialAlloc stores a new key as soon as the loads since the last
 // store outnumber the stores: for syncmap.Map, every promotion is soon
 // followed by a new key, which rebuilds the dirty map.
 func AdversarialAlloc(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			var stores, loadsSinceStore int
 			for ; pb.Next(); i++ {
@@ -214,7 +395,7 @@ func AdversarialAlloc(b *testing.B, impls Impls) {
 // loads, deletes the first key Range finds and stores a new one.
 func AdversarialDelete(b *testing.B, impls Impls) {
 	const size = 1 << 10
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(size),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -236,7 +417,7 @@ func AdversarialDelete(b *testing.B, impls Impls) {
 // half the calls delete one of those, half a key that was never there.
 func LoadAndDeleteBalanced(b *testing.B, impls Impls) {
 	const hits, misses = 128, 128
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(hits),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -249,7 +430,7 @@ func LoadAndDeleteBalanced(b *testing.B, impls Impls) {
 // LoadAndDeleteUnique measures LoadAndDelete of keys that are not
 // in the map, each call a different key.
 func LoadAndDeleteUnique(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
 				m.LoadAndDelete(i)
@@ -261,7 +442,7 @@ func LoadAndDeleteUnique(b *testing.B, impls Impls) {
 // LoadAndDeleteCollision measures every goroutine deleting the
 // same key, and storing it back when its delete succeeded.
 func LoadAndDeleteCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -276,7 +457,7 @@ func LoadAndDeleteCollision(b *testing.B, impls Impls) {
 // DeleteCollision measures every goroutine deleting the same key,
 // which is present only before the first delete.
 func DeleteCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -289,7 +470,7 @@ func DeleteCollision(b *testing.B, impls Impls) {
 // SwapCollision measures every goroutine swapping the value of the
 // same key.
 func SwapCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -302,7 +483,7 @@ func SwapCollision(b *testing.B, impls Impls) {
 // benchSwap swaps values on a map of hits keys: hits of every hits+misses
 // calls overwrite a present key, the others store a new key and delete it.
 func benchSwap(b *testing.B, impls Impls, hits, misses int) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(hits),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -328,7 +509,7 @@ func SwapMostlyMisses(b *testing.B, impls Impls) { benchSwap(b, impls, 1, 1023) 
 // value of the same key with CompareAndSwap, and changing it back when it
 // succeeded.
 func CompareAndSwapCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -343,7 +524,7 @@ func CompareAndSwapCollision(b *testing.B, impls Impls) {
 // CompareAndSwapNoExistingKey measures CompareAndSwap of keys that
 // are not in the map, each call a different key.
 func CompareAndSwapNoExistingKey(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		perG: func(b *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
 				if m.CompareAndSwap(i, 0, 0) {
@@ -358,7 +539,7 @@ func CompareAndSwapNoExistingKey(b *testing.B, impls Impls) {
 // CompareAndSwapValueNotEqual measures a CompareAndSwap that fails
 // because the present value differs from the old one.
 func CompareAndSwapValueNotEqual(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -372,7 +553,7 @@ func CompareAndSwapValueNotEqual(b *testing.B, impls Impls) {
 // every hits+misses calls on a present key, whose value it swaps for the
 // same value.
 func benchCompareAndSwap(b *testing.B, impls Impls, hits, misses int) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(hits),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -395,7 +576,7 @@ func CompareAndSwapMostlyMisses(b *testing.B, impls Impls) { benchCompareAndSwap
 // CompareAndDeleteCollision measures every goroutine deleting the
 // same key with CompareAndDelete, and storing it back when it succeeded.
 func CompareAndDeleteCollision(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(1),
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -410,7 +591,7 @@ func CompareAndDeleteCollision(b *testing.B, impls Impls) {
 // benchCompareAndDelete calls CompareAndDelete on a map of hits keys, hits
 // of every hits+misses calls on a present key, which it then stores back.
 func benchCompareAndDelete(b *testing.B, impls Impls, hits, misses int) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(hits),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -437,7 +618,7 @@ func CompareAndDeleteMostlyMisses(b *testing.B, impls Impls) {
 // Clear measures Clear on a small map: each operation clears the
 // map and stores one of 256 keys.
 func Clear(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
 				m.Clear()
@@ -451,7 +632,7 @@ func Clear(b *testing.B, impls Impls) {
 // of 1024 keys: for sync.Map, a Load.
 func LoadOrComputeHit(b *testing.B, impls Impls) {
 	const size = 1 << 10
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		readOnly: true,
 		setup:    prefilled(size),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
@@ -466,7 +647,7 @@ func LoadOrComputeHit(b *testing.B, impls Impls) {
 // LoadOrComputeMiss measures LoadOrCompute of new keys: each call
 // computes and stores a key that no other call uses.
 func LoadOrComputeMiss(b *testing.B, impls Impls) {
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		skipCopyOnWrite: copyGrows,
 		perG: func(_ *testing.B, pb *pb, _ int, m refmap.Interface[int, int]) {
 			for pb.Next() {
@@ -482,7 +663,7 @@ func LoadOrComputeMiss(b *testing.B, impls Impls) {
 // the callers race to compute it again.
 func LoadOrComputeCollision(b *testing.B, impls Impls) {
 	const keys = 8
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(keys),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
@@ -501,7 +682,7 @@ func LoadOrComputeCollision(b *testing.B, impls Impls) {
 // operations. For sync.Map, Len is a Range that counts, O(n).
 func Len(b *testing.B, impls Impls) {
 	const size = 1 << 10
-	runBenchmark(b, impls.Int, benchmark[int]{
+	runBenchmark(b, impls.Int, benchmark[int, int]{
 		setup: prefilled(size),
 		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
 			for ; pb.Next(); i++ {
