@@ -64,12 +64,11 @@ func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V
 	return m.loadOrComputeSlow(key, computeFunc[V]{tf: compute})
 }
 
-// loadPresent returns the value of key, if the read map has it, without
-// mu.
+// loadPresent returns the value of key, if it has one, without a lock.
 func (m *Map[K, V]) loadPresent(key K) (value V, ok bool) {
-	if r := m.read.Load(); r != nil {
-		if e, _ := r.find(&r.hs, key); e != nil {
-			return e.load(r.mode)
+	if d := m.dir.Load(); d != nil {
+		if e, _, _ := d.find(key); e != nil {
+			return e.load(d.mode)
 		}
 	}
 	return value, false
@@ -91,7 +90,8 @@ func (c computeFunc[V]) call() (V, error) {
 }
 
 // A computation is what the callers waiting for a compute callback share.
-// m.computing holds one for each key whose compute runs and is waited for;
+// The computing map of a key's segment holds one for each key whose
+// compute runs and is waited for;
 // a key whose compute runs with nobody waiting maps to nil, so that an
 // uncontended compute allocates nothing for this.
 type computation struct {
@@ -99,8 +99,9 @@ type computation struct {
 	// it has a value, or the compute failed or panicked.
 	done chan struct{}
 
-	// err is the error of a failed compute, set with mu held before done
-	// is closed: the waiting callers read it after done is closed.
+	// err is the error of a failed compute, set with the segment's lock
+	// held before done is closed: the waiting callers read it after done is
+	// closed.
 	err error
 }
 
@@ -127,75 +128,57 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, 
 // reserves its compute for the caller (wait == nil), who must then call
 // compute.
 func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
-	m.lock()
-	defer m.unlock()
-	// The hash comes first: a key that cannot be hashed panics here, whatever
-	// the map holds, and the deferred unlock releases mu.
-	m.hashLocked(key)
-	if e := m.lookupLocked(key); e != nil {
-		if v, ok := e.load(m.mode); ok {
+	h := hash(&m.directory().hs, key) // before any lock: it may panic
+	d, s := m.lockSegment(h)
+	defer s.mu.Unlock()
+	e, _, _ := d.find(key)
+	if e != nil {
+		if v, ok := e.load(d.mode); ok {
 			return v, true, nil
 		}
 	}
-	c, running := m.computing[key]
+	c, running := s.computing[key]
 	if !running {
-		if v, ok := m.detachLocked(key); ok {
-			return v, true, nil
+		if e != nil {
+			// A deleted entry, which a store could give a value without
+			// the lock, and so without waking the callers that will wait
+			// for this compute (see storedLocked): take it out, so that a
+			// store must take the lock and add a new entry.
+			if !e.tryExpungeLocked() {
+				v, ok := e.load(d.mode) // a store was quicker
+				return v, ok, nil
+			}
+			s.removeLocked(e, h)
+			s.deleted.Add(-1)
 		}
 		// A key that is not equal to itself, such as a NaN, can never be
 		// found again, by a waiter or by releaseLocked: its compute runs
-		// unregistered, so that m.computing does not keep it forever.
+		// unregistered, so that computing does not keep it forever.
 		if key == key {
-			if m.computing == nil {
-				m.computing = make(map[K]*computation)
+			if s.computing == nil {
+				s.computing = make(map[K]*computation)
 			}
-			m.computing[key] = nil // running, and nobody waiting yet
+			s.computing[key] = nil // running, and nobody waiting yet
 		}
 		return value, false, nil
 	}
 	if c == nil {
 		c = &computation{done: make(chan struct{})}
-		m.computing[key] = c
+		s.computing[key] = c
 	}
 	return value, false, c
 }
 
-// detachLocked makes sure that a value can be given to key, whose compute
-// is about to start, only by a call that holds mu, so that the call can
-// wake the callers waiting for the compute (see storedLocked). That is so
-// already unless the read map holds a deleted entry for key, which a store
-// could revive without mu: detachLocked then expunges the entry and takes
-// it out of the dirty table, making a dirty table first if there is none.
-// If a store gave the entry a value meanwhile, it returns that value.
-func (m *Map[K, V]) detachLocked(key K) (value V, ok bool) {
-	r := m.read.Load()
-	if r == nil {
-		return value, false
-	}
-	e, h := r.find(&m.hs, key)
-	if e == nil || e.isExpunged() {
-		return value, false
-	}
-	if r.filter == nil {
-		m.amendLocked(r) // only a dirty table can leave an entry out
-	}
-	if !e.tryExpungeLocked() {
-		return e.load(m.mode)
-	}
-	m.dirty.removeLocked(key, h)
-	return value, false
-}
-
-// storedLocked wakes the callers waiting for a compute of key, which a call
-// other than the compute has just given a value. The compute goes on, with
-// nobody waiting for it.
-func (m *Map[K, V]) storedLocked(key K) {
-	if len(m.computing) == 0 {
+// storedLocked wakes the callers waiting for a compute of key, a key of s,
+// which a call other than the compute has just given a value. The compute
+// goes on, with nobody waiting for it. The caller holds s.mu.
+func (s *segment[K, V]) storedLocked(key K) {
+	if len(s.computing) == 0 {
 		return
 	}
-	if c := m.computing[key]; c != nil {
+	if c := s.computing[key]; c != nil {
 		close(c.done)
-		m.computing[key] = nil
+		s.computing[key] = nil
 	}
 }
 
@@ -205,47 +188,44 @@ func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded boo
 	returned := false
 	defer func() {
 		if !returned { // compute panicked: release the key and let the panic go on
-			m.release(key)
+			m.release(key, nil)
 		}
 	}()
 	value, err := compute.call()
 	returned = true
-	return m.storeComputed(key, value, err)
-}
-
-// release releases key, whose compute panicked.
-func (m *Map[K, V]) release(key K) {
-	m.lock()
-	defer m.unlock()
-	m.releaseLocked(key, nil)
-}
-
-// storeComputed releases key, whose compute returned value and err, and
-// stores value if err is nil and the key has no value yet.
-func (m *Map[K, V]) storeComputed(key K, value V, err error) (actual V, loaded bool, _ error) {
-	m.lock()
-	defer m.unlock()
-	m.releaseLocked(key, err)
 	if err != nil {
-		// A value stored meanwhile wins over the error, as over a value.
-		if e := m.lookupLocked(key); e != nil {
-			if v, ok := e.load(m.mode); ok {
-				return v, true, nil
-			}
-		}
-		return actual, false, err
+		return m.release(key, err)
 	}
-	actual, loaded = m.loadOrStoreLocked(key, m.hashLocked(key), value)
+	actual, loaded = m.storeSlow(key, value, storeComputed)
 	return actual, loaded, nil
 }
 
-// releaseLocked ends the compute for key, which returned err, and wakes the
-// callers waiting for it. They need mu to look at the map again, so they
-// see what the caller stores before releasing mu.
-func (m *Map[K, V]) releaseLocked(key K, err error) {
-	if c := m.computing[key]; c != nil {
+// release releases key, whose compute failed with err, or panicked (err ==
+// nil), and returns the value that another call stored for the key
+// meanwhile, if any, or err: a value stored meanwhile wins over an error,
+// as over a computed value.
+func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
+	d := m.dir.Load()
+	h := hash(&d.hs, key)
+	d, s := m.lockSegment(h)
+	defer s.mu.Unlock()
+	s.releaseLocked(key, err)
+	if e, _, _ := d.find(key); e != nil {
+		if v, ok := e.load(d.mode); ok {
+			return v, true, nil
+		}
+	}
+	return actual, false, err
+}
+
+// releaseLocked ends the compute for key, a key of s, which returned err,
+// and wakes the callers waiting for it. They need the segment's lock to
+// look at the map again, so they see what the caller stores before
+// releasing it. The caller holds s.mu.
+func (s *segment[K, V]) releaseLocked(key K, err error) {
+	if c := s.computing[key]; c != nil {
 		c.err = err
 		close(c.done)
 	}
-	delete(m.computing, key)
+	delete(s.computing, key)
 }

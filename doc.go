@@ -13,18 +13,18 @@
 //     only grows;
 //   - goroutines read, write and overwrite disjoint sets of keys.
 //
-// There, a Load of a present key takes no lock and writes no shared memory:
-// one atomic pointer load, one probe of a hash table that is never written
-// once published, one more atomic load. Reads scale with the number of
-// cores.
+// There, no Load takes a lock or writes shared memory: it probes a hash
+// table whose keys are published with atomic stores, and loads the key's
+// entry. Updates of present keys take no lock either. A new key takes the
+// lock of one segment of the map, a part of a few hundred keys at most, so
+// that new keys of different segments do not contend: reads scale with the
+// number of cores, and so do writers of disjoint keys. No call copies more
+// than one segment, so that no single call stalls on a large map.
 //
 // For anything else, a plain map guarded by a [sync.Mutex] or [sync.RWMutex]
-// is usually simpler and often faster: when most operations add or remove
-// keys, when the map must be read consistently as a whole, or when the values
-// of several keys must change together. Map serializes the first store of
-// each new key on one mutex. After the read map is replaced, writes copy
-// the parts of it they write to, one segment of about a thousand keys at a
-// time, so that no single call stalls on a large map.
+// is usually simpler and often faster: when the map must be read
+// consistently as a whole, when the values of several keys must change
+// together, or when the map is small and used by few goroutines.
 //
 // # Migrating from sync.Map
 //
@@ -85,13 +85,11 @@
 // with its key's entry, and stays there until the entry goes; it keeps
 // nothing else alive.
 //
-// A deleted key's entry stays in the map's table until its segment is
-// rebuilt. Once a quarter or more of the entries are deleted ones, the next
-// new key starts a sweep: each call that takes the mutex rebuilds one more
-// segment without them, and once every segment has been seen, the rebuilt
-// table replaces the old one, which the collector then frees, deleted keys
-// and all. A map whose deleted keys are never followed by a new one keeps
-// them.
+// A deleted key stays in its segment, where a store can bring it back
+// without a lock, until the segment is swept: before a key is added to a
+// segment of which a quarter or more of the entries are deleted ones, their
+// slots are emptied, and the collector can free their keys. A segment
+// whose deleted keys are never followed by a new key keeps them.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 package syncmap

@@ -9,8 +9,8 @@ import (
 	"unsafe"
 )
 
-// expunged marks an entry that was deleted and then left out of the dirty
-// table. It is compared with entry.p but never dereferenced or converted to
+// expunged marks an entry that was deleted and then left its segment's
+// array. It is compared with entry.p but never dereferenced or converted to
 // a *V: it points to an int of its own, which no value can share an address
 // with, so it is a valid sentinel for every V, zero-size types included,
 // and it passes the pointer checks that -race enables.
@@ -20,45 +20,41 @@ var expunged = unsafe.Pointer(new(int))
 // V (see valuesDirect), whose p is otherwise the value itself.
 var storedNil = unsafe.Pointer(new(int))
 
-// An entry is the slot of one key. The read map and the dirty table share
-// entries, so a value written through either is seen through both.
-type entry[V any] struct {
+// An entry holds one key and its value. The slots of a segment's array
+// point to entries; an entry's key never changes, its value does.
+type entry[K comparable, V any] struct {
 	// p is the entry's state. newEntry sets it before the entry is
 	// published, with a plain store; from then on it is only read and
 	// written with the atomic pointer operations.
 	//
-	//   - A value (see valueMode): the key is present. The entry is in the
-	//     read map, the dirty table, or both; if the dirty table exists, it
-	//     is there.
-	//   - nil: the key was deleted. The entry may still be in the read map,
-	//     and if the dirty table exists, it is there too.
-	//   - expunged: the key was deleted, the dirty table exists, and the
-	//     entry is in the read map only: the dirty table left it out when it
-	//     rebuilt the segment that held it without its deleted entries (a
-	//     sweep), or took it out for a compute of its key (detachLocked).
+	//   - A value (see valueMode): the key is present, and the entry is in
+	//     its segment's array.
+	//   - nil: the key was deleted. The entry is still in its segment's
+	//     array, so a store may give it a value again without the lock.
+	//   - expunged: the key was deleted, and the entry has left its
+	//     segment's array: a rebuild of the segment left it out, or a
+	//     compute of its key took it out (see Map.reserve). Only readers
+	//     that loaded an older array still find it, and take its key for
+	//     absent; a store must take the lock and add a new entry.
 	//
 	// Transitions:
 	//
 	//   - value -> value, value -> nil and nil -> value need no lock.
-	//   - nil -> expunged happens only with mu held, when the dirty table
-	//     leaves the entry out, as above.
-	//   - expunged -> nil happens only with mu held, immediately followed by
-	//     putting the entry back into the dirty table. A value can therefore
-	//     never be stored in an entry that the next promotion would lose.
+	//   - nil -> expunged happens only with the segment's lock held, just
+	//     before the entry leaves the array. Nothing leaves expunged: a
+	//     value can never be stored in an entry that no array holds.
 	//
 	// A change between a value and nil is counted for Len (see counter): a
 	// call adds one before the change that makes the key present, taking
 	// it back if the change fails, and subtracts one after the change that
 	// makes it absent. Counts therefore run ahead of p, never behind it.
-	//
-	// Clear drops both tables whole. A call that found an entry before
-	// Clear may still change it afterwards; the entry is in neither table,
-	// so the call takes effect before Clear, and is cleared with it.
 	p unsafe.Pointer
+
+	key K
 }
 
 // addr returns the entry's address, which picks its stripe of a counter.
-func (e *entry[V]) addr() uintptr {
+func (e *entry[K, V]) addr() uintptr {
 	return uintptr(unsafe.Pointer(e))
 }
 
@@ -71,13 +67,13 @@ func (e *entry[V]) addr() uintptr {
 // With valuesInline, every entry is an entryWithValue: newEntry, which
 // makes them all, makes no other kind. entry.load relies on it to find
 // first from the entry's address.
-type entryWithValue[V any] struct {
-	entry[V]
+type entryWithValue[K comparable, V any] struct {
+	entry[K, V]
 	first V
 }
 
 // A valueMode says how an entry's p holds a value. It depends on V alone,
-// and is fixed when a Map makes its first table.
+// and is fixed when a Map makes its first directory.
 type valueMode uint8
 
 const (
@@ -132,13 +128,13 @@ func hasPointers(t reflect.Type) bool {
 
 // newEntry returns a new entry holding value: the only way entries are
 // made.
-func newEntry[V any](value V, mode valueMode) *entry[V] {
+func newEntry[K comparable, V any](key K, value V, mode valueMode) *entry[K, V] {
 	if mode == valuesInline {
-		e := &entryWithValue[V]{first: value}
+		e := &entryWithValue[K, V]{entry: entry[K, V]{key: key}, first: value}
 		e.p = unsafe.Pointer(&e.first)
 		return &e.entry
 	}
-	return &entry[V]{p: valuePointer(value, mode)}
+	return &entry[K, V]{p: valuePointer(value, mode), key: key}
 }
 
 // valuePointer returns what p holds for value: a fresh copy of it, or the
@@ -176,14 +172,14 @@ func present(p unsafe.Pointer) bool {
 	return p != nil && p != expunged
 }
 
-func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
+func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if mode == valuesInline {
 		// The entry is an entryWithValue (see there). The common case in
 		// a cache: a first value never replaced.
 		// Testing for it, rather than just following p, lets the CPU
 		// predict the branch and read the value while p is on its way.
-		var first entryWithValue[V]
+		var first entryWithValue[K, V]
 		if v := unsafe.Add(unsafe.Pointer(e), unsafe.Offsetof(first.first)); p == v {
 			return *(*V)(v), true
 		}
@@ -194,7 +190,7 @@ func (e *entry[V]) load(mode valueMode) (value V, ok bool) {
 // trySwap stores value unless the entry is expunged, and returns the p it
 // replaced, counting the key on c if it was absent. It reports ok ==
 // false, and stores nothing, if the entry is expunged.
-func (e *entry[V]) trySwap(value V, mode valueMode, c *counter) (previous unsafe.Pointer, ok bool) {
+func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous unsafe.Pointer, ok bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
@@ -219,7 +215,7 @@ func (e *entry[V]) trySwap(value V, mode valueMode, c *counter) (previous unsafe
 // tryLoadOrStore returns the present value if there is one, and otherwise
 // stores value, counting the key on c. It reports ok == false, and does
 // nothing, if the entry is expunged.
-func (e *entry[V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V, loaded, ok bool) {
+func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V, loaded, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == expunged {
 		return actual, false, false
@@ -249,7 +245,7 @@ func (e *entry[V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V
 
 // tryCompareAndSwap stores new if the entry holds a value equal to old.
 // A deleted or expunged entry holds no value, so it never matches.
-func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped bool) {
+func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
@@ -267,7 +263,7 @@ func (e *entry[V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison)
 
 // delete marks the entry deleted and returns the value it held, taking
 // the key off c.
-func (e *entry[V]) delete(mode valueMode, c *counter) (value V, ok bool) {
+func (e *entry[K, V]) delete(mode valueMode, c *counter) (value V, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if !present(p) {
@@ -282,7 +278,7 @@ func (e *entry[V]) delete(mode valueMode, c *counter) (value V, ok bool) {
 
 // compareAndDelete marks the entry deleted if it holds a value equal to
 // old, taking the key off c.
-func (e *entry[V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *counter) (deleted bool) {
+func (e *entry[K, V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *counter) (deleted bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old, cmp) {
@@ -295,9 +291,10 @@ func (e *entry[V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *co
 	}
 }
 
-// tryExpungeLocked moves a deleted entry to expunged, so that the dirty
-// table can leave it out, and reports whether the entry is expunged.
-func (e *entry[V]) tryExpungeLocked() (isExpunged bool) {
+// tryExpungeLocked moves a deleted entry to expunged, so that it may leave
+// its segment's array, and reports whether the entry is expunged. The
+// caller holds the segment's lock.
+func (e *entry[K, V]) tryExpungeLocked() (isExpunged bool) {
 	p := atomic.LoadPointer(&e.p)
 	for p == nil {
 		if atomic.CompareAndSwapPointer(&e.p, nil, expunged) {
@@ -309,26 +306,18 @@ func (e *entry[V]) tryExpungeLocked() (isExpunged bool) {
 }
 
 // isDeleted reports whether the entry is deleted: nil or expunged.
-func (e *entry[V]) isDeleted() bool {
+func (e *entry[K, V]) isDeleted() bool {
 	return !present(atomic.LoadPointer(&e.p))
 }
 
-// isExpunged reports whether the entry is expunged. With mu held, the
-// answer stays true until the entry is unexpunged.
-func (e *entry[V]) isExpunged() bool {
+// isExpunged reports whether the entry is expunged, which it stays.
+func (e *entry[K, V]) isExpunged() bool {
 	return atomic.LoadPointer(&e.p) == expunged
-}
-
-// unexpungeLocked moves an expunged entry back to deleted and reports whether
-// it did. The caller must then add the entry to the dirty table before
-// releasing mu.
-func (e *entry[V]) unexpungeLocked() (wasExpunged bool) {
-	return atomic.CompareAndSwapPointer(&e.p, expunged, nil)
 }
 
 // A comparison says how CompareAndSwap and CompareAndDelete compare
 // values of V. It depends on V alone, and is fixed when a Map makes its
-// first table.
+// first directory.
 type comparison uint8
 
 const (

@@ -3,7 +3,10 @@
 
 package syncmap
 
-import "fmt"
+import (
+	"fmt"
+	"sync/atomic"
+)
 
 // go test -fuzz instruments the package under test for coverage guidance,
 // but not its external test package, where FuzzMap instantiates the generic
@@ -21,8 +24,8 @@ func SetMaxGroups(groups int) (restore func()) {
 	return func() { maxGroups = old }
 }
 
-// SetSweep makes a dirty table start a sweep when at least min entries of
-// the read map, and 1/share of them all, are deleted, and returns a
+// SetSweep makes a segment be swept before a key is added when at least
+// min of its entries, and 1/share of them all, are deleted, and returns a
 // function that restores the thresholds it replaced. SetSweep(1, 1<<30)
 // sweeps after any delete. Tests that call it must not run in parallel.
 func SetSweep(min, share int) (restore func()) {
@@ -31,7 +34,7 @@ func SetSweep(min, share int) (restore func()) {
 	return func() { sweepAt = old }
 }
 
-// SetTestHash makes every Map whose first table is made from now on hash a
+// SetTestHash makes every Map whose first directory is made from now on hash a
 // key whose hash would be h to f(h), and returns a function that undoes it.
 // With f returning a constant, every key collides with every other. Tests
 // that call it must not run in parallel.
@@ -49,120 +52,142 @@ func LockCount[K comparable, V any](m *Map[K, V]) uint64 {
 	return m.locks
 }
 
-// Hash returns the hash of key in m, which must have a table.
+// Hash returns the hash of key in m, which must have a directory.
 func Hash[K comparable, V any](m *Map[K, V], key K) uint64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return hash(&m.hs, key)
+	return hash(&m.dir.Load().hs, key)
 }
 
-// Segments returns the number of segments of m's read map, of its dirty
-// table (0 if it has none), and of those that the dirty table still shares
-// with the read map.
-func Segments[K comparable, V any](m *Map[K, V]) (read, dirty, shared int) {
+// Segments returns the number of segments of m, and the depth of its
+// directory.
+func Segments[K comparable, V any](m *Map[K, V]) (segments, depth int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	inRead := make(map[*segment[K, V]]bool)
-	if r := m.read.Load(); r != nil {
-		for _, ds := range r.dir {
-			inRead[ds.seg] = true
-		}
+	d := m.dir.Load()
+	if d == nil {
+		return 0, 0
 	}
-	if m.dirty != nil {
-		inDirty := make(map[*segment[K, V]]bool)
-		for _, ds := range m.dirty.dir {
-			if s := ds.seg; !inDirty[s] {
-				inDirty[s] = true
-				if inRead[s] {
-					shared++
-				}
-			}
-		}
-		dirty = len(inDirty)
+	for i := 0; i < len(d.slots); {
+		s := d.slots[i].seg.Load()
+		segments++
+		i += 1 << (d.depth - s.depth)
 	}
-	return len(inRead), dirty, shared
+	return segments, int(d.depth)
+}
+
+// Arrays returns the arrays of m's segments, and the depth of its
+// directory.
+func Arrays[K comparable, V any](m *Map[K, V]) (arrays map[any]bool, depth int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	arrays = make(map[any]bool)
+	d := m.dir.Load()
+	if d == nil {
+		return arrays, 0
+	}
+	for i := range d.slots {
+		arrays[d.slots[i].arr.Load()] = true
+	}
+	return arrays, int(d.depth)
 }
 
 // CheckTables returns an error describing the first broken invariant of
-// m's tables, or nil: every segment counts its full slots right; a key's
-// probe reaches its slot, every group before it counting the overflow;
-// the overflow counts add up to the groups that the probes go past; the
-// directory holds each segment at the slots its hash prefix selects; a
-// dirty table counts its full slots right.
+// m's directory and segments, or nil: the directory holds each segment at
+// the slots its hash prefix selects, with its current array; every
+// segment counts its full slots right; a key's probe reaches its slot,
+// every group before it counting the overflow; the overflow counts add up
+// to the groups that the probes go past; no key is in two slots.
+//
+// It takes m's lock and every segment's, so it may run while other
+// goroutines use m.
 func CheckTables[K comparable, V any](m *Map[K, V]) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r := m.read.Load(); r != nil {
-		if err := r.table.check(&m.hs); err != nil {
-			return fmt.Errorf("read map: %v", err)
+	d := m.dir.Load()
+	if d == nil {
+		return nil
+	}
+	segs := lockAll(d)
+	defer func() {
+		for _, s := range segs {
+			s.mu.Unlock()
 		}
+	}()
+	if len(d.slots) != 1<<d.depth {
+		return fmt.Errorf("directory of %d slots at depth %d", len(d.slots), d.depth)
 	}
-	if m.dirty != nil {
-		if err := m.dirty.check(&m.hs); err != nil {
-			return fmt.Errorf("dirty table: %v", err)
+	i := 0
+	for _, s := range segs {
+		span := 1 << (d.depth - s.depth)
+		if i%span != 0 || s.depth > d.depth {
+			return fmt.Errorf("segment of depth %d at slot %d of %d", s.depth, i, len(d.slots))
 		}
-	}
-	return nil
-}
-
-func (t *table[K, V]) check(hs *hasher) error {
-	if len(t.dir) != 1<<t.depth {
-		return fmt.Errorf("directory of %d slots at depth %d", len(t.dir), t.depth)
-	}
-	used := 0
-	for i := 0; i < len(t.dir); {
-		ds := t.dir[i]
-		s := ds.seg
-		span := 1 << (t.depth - s.depth)
-		if i%span != 0 {
-			return fmt.Errorf("segment of depth %d at slot %d of %d", s.depth, i, len(t.dir))
+		if s.gone {
+			return fmt.Errorf("segment at slot %d is gone", i)
 		}
 		for j := i; j < i+span; j++ {
-			if t.dir[j].seg != s || len(t.dir[j].groups) != len(s.groups) || &t.dir[j].groups[0] != &s.groups[0] {
-				return fmt.Errorf("slot %d does not hold the segment of slot %d", j, i)
+			a, depth := d.slots[j].loadArray()
+			if d.slots[j].seg.Load() != s || &a[0] != &s.arr[0] || len(a) != len(s.arr) || depth != s.depth {
+				return fmt.Errorf("slot %d does not hold the segment of slot %d and its array", j, i)
 			}
 		}
-		if err := s.check(hs, t, i); err != nil {
+		if err := s.check(d, i); err != nil {
 			return fmt.Errorf("segment at slot %d: %v", i, err)
 		}
-		used += s.used
 		i += span
 	}
-	if used != t.used {
-		return fmt.Errorf("%d full slots; counted %d", used, t.used)
+	if i != len(d.slots) {
+		return fmt.Errorf("segments fill %d of %d slots", i, len(d.slots))
 	}
 	return nil
 }
 
-func (s *segment[K, V]) check(hs *hasher, t *table[K, V], slot int) error {
-	n := len(s.groups)
+func (s *segment[K, V]) check(d *directory[K, V], slot int) error {
+	a := s.arr
+	n := len(a)
 	passed := make([]int, n) // probes that go past each group
 	used := 0
-	for g := range s.groups {
-		grp := &s.groups[g]
-		for b := matchFull(grp.ctrl); b != 0; b = b.rest() {
+	seen := make(map[*entry[K, V]]bool)
+	for g := range n {
+		grp := &a[g]
+		ctrl := atomic.LoadUint64(&grp.ctrl)
+		for b := matchFull(ctrl); b != 0; b = b.rest() {
 			used++
-			sl := &grp.slots[b.first()]
-			h := hash(hs, sl.key)
-			if uint64(grp.ctrl>>(8*b.first())&0xff) != h2(h) {
-				return fmt.Errorf("key %v under a control byte that is not its h2", sl.key)
+			e := grp.slots[b.first()].Load()
+			if e == nil {
+				return fmt.Errorf("group %d has a full slot without an entry", g)
 			}
-			if t.slotOf(h) != &t.dir[slot] && t.segmentOf(h) != s {
-				return fmt.Errorf("key %v in a segment that its hash does not select", sl.key)
+			if seen[e] {
+				return fmt.Errorf("key %v is in two slots", e.key)
 			}
-			for p := int(groupOf(h, n)); p != g; p = (p + 1) % n {
+			seen[e] = true
+			if e.isExpunged() {
+				return fmt.Errorf("key %v has an expunged entry in the array", e.key)
+			}
+			h := hash(&d.hs, e.key)
+			if uint64(ctrl>>(8*b.first())&0xff) != h2(h) {
+				return fmt.Errorf("key %v under a control byte that is not its h2", e.key)
+			}
+			if d.slotOf(h).seg.Load() != s {
+				return fmt.Errorf("key %v in a segment that its hash does not select", e.key)
+			}
+			for p := int(groupOf(h, uintptr(n))); p != g; p = (p + 1) % n {
 				passed[p]++
 			}
 		}
-		if e := matchEmpty(grp.ctrl) | matchFull(grp.ctrl); e != slotsMask {
-			return fmt.Errorf("group %d has a control byte that is neither empty nor full: %#x", g, grp.ctrl)
+		for b := matchEmpty(ctrl); b != 0; b = b.rest() {
+			if grp.slots[b.first()].Load() != nil {
+				return fmt.Errorf("group %d has an empty slot with an entry", g)
+			}
+		}
+		if e := matchEmpty(ctrl) | matchFull(ctrl); e != slotsMask {
+			return fmt.Errorf("group %d has a control byte that is neither empty nor full: %#x", g, ctrl)
 		}
 	}
 	if used != s.used {
 		return fmt.Errorf("%d full slots; counted %d", used, s.used)
 	}
-	for g := range s.groups {
-		if c := int(s.groups[g].ctrl >> overflowShift); c != passed[g] && c != overflowMax {
+	for g := range n {
+		if c := int(atomic.LoadUint64(&a[g].ctrl) >> overflowShift); c != passed[g] && c != overflowMax {
 			return fmt.Errorf("group %d counts %d overflows; %d probes go past it", g, c, passed[g])
 		}
 	}

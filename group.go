@@ -3,11 +3,18 @@
 
 package syncmap
 
-import "math/bits"
+import (
+	"iter"
+	"math/bits"
+	"sync/atomic"
+	"unsafe"
+)
 
-// The slots of a segment come in groups of groupSize, each group with a
-// control word of eight bytes: one control byte per slot, slot i in byte i
-// (the low byte is slot 0), and in the top byte the group's overflow count.
+// The slots of a segment come in groups of groupSize, each group a control
+// word and groupSize pointers to entries: 64 bytes on 64-bit platforms, one
+// cache line. The control word has one control byte per slot, slot i in
+// byte i (the low byte is slot 0), and in the top byte the group's overflow
+// count.
 //
 // A control byte says whether its slot is empty or full; a full slot's
 // byte holds 7 bits of its key's hash (h2), so that one comparison of eight
@@ -22,6 +29,12 @@ import "math/bits"
 // emptying its slot, with no tombstone left behind, by decrementing the
 // counts of the groups its probe went past. A count that reaches 255 stays
 // there until the segment is rebuilt.
+//
+// Readers load control words and slots atomically, without a lock, while
+// the segment's writer changes them (see the design in map.go): a slot is
+// filled before its control byte says so, and its control byte emptied
+// before the slot is, so that a reader that finds a control byte may find
+// an entry for another key, or none, but never one that is not an entry.
 const groupSize = 7
 
 const (
@@ -33,7 +46,6 @@ const (
 	emptyGroup = 0x0080_8080_8080_8080
 
 	lsbs      = 0x0101_0101_0101_0101 // the low bit of every byte
-	msbs      = 0x8080_8080_8080_8080 // the high bit of every byte
 	slotsMask = 0x0080_8080_8080_8080 // the high bit of every control byte
 
 	overflowShift = 56
@@ -43,14 +55,15 @@ const (
 
 // A group holds groupSize slots and their control word.
 type group[K comparable, V any] struct {
-	ctrl  uint64
-	slots [groupSize]slot[K, V]
+	ctrl  uint64 // read and written atomically
+	slots [groupSize]atomic.Pointer[entry[K, V]]
+	_     [groupPad]byte
 }
 
-type slot[K comparable, V any] struct {
-	key K
-	e   *entry[V]
-}
+// groupPad keeps the control word of every group of an array 8-byte
+// aligned, as 64-bit atomic operations need on 32-bit platforms, where
+// seven pointers take 28 bytes.
+const groupPad = (8 - groupSize*unsafe.Sizeof(uintptr(0))%8) % 8
 
 // h2 returns the bits of hash h that a full slot's control byte holds.
 func h2(h uint64) uint64 { return h & 0x7f }
@@ -117,4 +130,102 @@ func unoverflow(ctrl uint64) uint64 {
 		return ctrl
 	}
 	return ctrl - overflowOne
+}
+
+// An array is the groups of one segment, which its writer adds keys to and
+// readers probe at once. It is published through the directory (see
+// dirSlot), with its length; once replaced, it is never written again.
+type array[K comparable, V any] []group[K, V]
+
+// newArray returns an array of n empty groups.
+func newArray[K comparable, V any](n int) array[K, V] {
+	a := make(array[K, V], n)
+	for i := range a {
+		a[i].ctrl = emptyGroup
+	}
+	return a
+}
+
+// groupOf returns the group where the probe for hash h starts, in an array
+// of n groups: bits 7 to 38 of h, scaled to n, which need not be a power of
+// two. The directory takes the top bits of h, h2 the low 7.
+func groupOf(h uint64, n uintptr) uintptr {
+	return uintptr(uint64(uint32(h>>7)) * uint64(n) >> 32)
+}
+
+// putLocked adds key, whose hash is h, with its entry, to the first free
+// slot of its probe, counting an overflow in each group it goes past, and
+// reports whether it found one; the caller holds the lock of a's segment,
+// or a is not published yet. The slot is filled before its control byte
+// says so: a reader that sees the byte finds the entry.
+func (a array[K, V]) putLocked(key K, h uint64, e *entry[K, V]) bool {
+	n := uintptr(len(a))
+	g := groupOf(h, n)
+	for range n {
+		grp := &a[g]
+		ctrl := atomic.LoadUint64(&grp.ctrl)
+		if free := matchEmpty(ctrl); free != 0 {
+			i := free.first()
+			grp.slots[i].Store(e)
+			atomic.StoreUint64(&grp.ctrl, setCtrl(ctrl, i, h2(h)))
+			return true
+		}
+		atomic.StoreUint64(&grp.ctrl, overflow(ctrl))
+		if g++; g == n {
+			g = 0
+		}
+	}
+	return false
+}
+
+// removeLocked empties the slot of e, whose key has hash h, if a holds it,
+// and takes back the overflows that its probe counted in the groups before
+// it. It reports whether it found e. The caller holds the lock of a's
+// segment, and has expunged e, so that a reader that still finds e takes
+// its key for absent. The control byte is emptied before the slot.
+func (a array[K, V]) removeLocked(e *entry[K, V], h uint64) bool {
+	n := uintptr(len(a))
+	home := groupOf(h, n)
+	match := lsbs * h2(h)
+	for g, k := home, uintptr(0); k < n; k++ {
+		grp := &a[g]
+		ctrl := atomic.LoadUint64(&grp.ctrl)
+		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
+			i := b.first()
+			if grp.slots[i].Load() != e {
+				continue
+			}
+			atomic.StoreUint64(&grp.ctrl, setCtrl(ctrl, i, ctrlEmpty))
+			grp.slots[i].Store(nil)
+			for p := home; p != g; {
+				pc := &a[p].ctrl
+				atomic.StoreUint64(pc, unoverflow(atomic.LoadUint64(pc)))
+				if p++; p == n {
+					p = 0
+				}
+			}
+			return true
+		}
+		if !overflowed(ctrl) {
+			return false
+		}
+		if g++; g == n {
+			g = 0
+		}
+	}
+	return false
+}
+
+// full returns an iterator over the entries of the full slots of a.
+func (a array[K, V]) full() iter.Seq[*entry[K, V]] {
+	return func(yield func(*entry[K, V]) bool) {
+		for g := range a {
+			grp := &a[g]
+			for b := matchFull(atomic.LoadUint64(&grp.ctrl)); b != 0; b = b.rest() {
+				if e := grp.slots[b.first()].Load(); e != nil && !yield(e) {
+					return
+				}
+			}
+		}
+	}
 }

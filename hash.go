@@ -14,9 +14,9 @@ import (
 // A hasher hashes the keys of one Map. Its seeds are random and its own, so
 // that a set of keys found to collide in one Map does not collide in
 // another: nobody who cannot read the seeds can make keys collide on
-// purpose (hash flooding). A Map's hasher is made with its first table and
-// kept for the Map's life; read maps carry a copy, so that a reader needs no
-// other memory to hash a key.
+// purpose (hash flooding). A Map's hasher is made with its first directory
+// and kept for the Map's life; every directory carries a copy, so that a
+// reader needs no other memory to hash a key.
 type hasher struct {
 	kind  keyKind
 	seed0 uint64       // for integer keys
@@ -39,14 +39,12 @@ const (
 	// kindComparable keys are hashed by maphash.Comparable: strings, floats
 	// (whose +0 and -0 are equal), interfaces, arrays and structs. For a
 	// string it calls the runtime's string hash, about two thirds of the
-	// instructions of maphash.String.
+	// instructions of maphash.String. So are all keys of a hasher with a
+	// test function, which then maps each hash.
 	kindComparable
-	// kindTest keys are hashed as kindComparable keys, then passed through
-	// hasher.test.
-	kindTest
 )
 
-// testHash, if not nil, is the hasher.test of every Map whose first table
+// testHash, if not nil, is the hasher.test of every Map whose first directory
 // is made while it is set. It is written only by tests (SetTestHash in
 // export_test.go), while no Map is in use.
 var testHash func(h uint64) uint64
@@ -59,7 +57,7 @@ func newHasher[K comparable]() hasher {
 		seed:  maphash.MakeSeed(),
 	}
 	if testHash != nil {
-		h.kind, h.test = kindTest, testHash
+		h.kind, h.test = kindComparable, testHash
 	}
 	return h
 }
@@ -85,31 +83,37 @@ func comparesBits(t reflect.Type) bool {
 	return false
 }
 
-// hash returns the hash of key. The read path (table.find, and Map.Load,
-// which writes find out) makes the same choice without calling hash, so
-// that hashing an integer or calling maphash costs it no extra call.
+// hash returns the hash of key. The look-up (directory.find) makes the same
+// choice inline, so that hashing an integer costs it no call.
 func hash[K comparable](h *hasher, key K) uint64 {
-	switch h.kind {
-	case kindInteger:
-		return mixInt(integerBits(key), h.seed0, h.seed1)
-	case kindComparable:
-		return maphash.Comparable(h.seed, key)
+	if h.kind == kindInteger {
+		return hashInteger(h, key)
 	}
-	return hashTest(h, key)
+	return hashOther(h, key)
+}
+
+// hashInteger returns the hash of a key of kind kindInteger.
+func hashInteger[K comparable](h *hasher, key K) uint64 {
+	return mixInt(integerBits(key), h.seed0, h.seed1)
+}
+
+// hashOther returns the hash of a key of any other kind.
+func hashOther[K comparable](h *hasher, key K) uint64 {
+	x := maphash.Comparable(h.seed, key)
+	if h.test != nil {
+		return h.test(x)
+	}
+	return x
 }
 
 // mustHash hashes key, only to panic as a Go map does if key cannot be
-// hashed (a Map[any, V] given a slice): a Map with no table yet, which has no
+// hashed (a Map[any, V] given a slice): a Map with no directory yet, which has no
 // hasher to look key up with, must still reject such a key.
 func mustHash[K comparable](key K) {
 	maphash.Comparable(mustHashSeed, key)
 }
 
 var mustHashSeed = maphash.MakeSeed()
-
-func hashTest[K comparable](h *hasher, key K) uint64 {
-	return h.test(maphash.Comparable(h.seed, key))
-}
 
 // integerBits returns the bits of a key of kind kindInteger, as an unsigned
 // integer of the key's size. The size is known when the function is

@@ -4,12 +4,83 @@
 package syncmap
 
 import (
-	"hash/maphash"
 	"iter"
 	"reflect"
 	"sync"
 	"sync/atomic"
 )
+
+// The design.
+//
+// A Map is the classic design of sync.Map, made per segment, over a hash
+// table of its own whose new keys are published without a lock.
+//
+// Structures. Map.dir points to the directory of the Map's current
+// generation (directory.go): 1<<depth slots, each holding a segment and
+// that segment's array, selected by the top bits of a key's hash, as in
+// extendible hashing. A segment (segment.go) holds the keys of one hash
+// prefix in its array (group.go): groups of seven slots and a control word
+// each, a slot pointing to an entry (entry.go) that holds a key and its
+// value. The groups of an array are probed from the group that the hash
+// selects, and overflow counts end the probe for a missing key at its
+// first group, mostly.
+//
+// Who writes what.
+//
+//   - Map.dir is stored with Map.mu held: to make the first directory, to
+//     double the directory (a new one with twice the slots), and by Clear
+//     (a new generation). Doubling and Clear also hold the lock of every
+//     segment of the directory they replace, so no segment changes under
+//     them; a directory that has been replaced is never written again.
+//   - A slot of the directory is stored with the lock of its segment
+//     held: to publish a new array of the segment, or the two segments it
+//     splits into.
+//   - An array's slots and control words are written only with the lock of
+//     its segment held, and only while it is the segment's current array:
+//     once replaced, an array is never written again. A slot is written
+//     before its control byte says it is full, so a reader that finds the
+//     byte finds the entry; a full slot keeps its entry for as long as the
+//     array is current, but for one taken out with the lock (see below).
+//   - An entry's value changes without a lock (see entry.p): a value, nil
+//     (deleted) or expunged (deleted and left out of the array).
+//
+// The classic design, per segment. The array a reader loads is its read
+// snapshot: published through an atomic pointer, read without a lock and
+// without writing shared memory, and every key it holds stays in it. The
+// keys added since it was published are the segment's dirty state: added
+// with the segment's lock held, into the array's empty slots, and
+// published there with a release store of the control word, so that
+// readers of the dirty state never lock either, and new keys need no copy
+// of the snapshot. A deleted entry stays in its slot, and a store brings
+// its key back without the lock; when an array is replaced, its deleted
+// entries are expunged and left out, as the classic dirty map leaves them
+// out, so that a store must take the lock, and add a new entry to the new
+// array. Promotion is the publication of a rebuilt array: when the
+// segment is full (a new array of the same size or larger, or two
+// segments), and when enough of its entries are deleted (a sweep).
+//
+// What a reader may assume. A key present throughout a look-up is found:
+// it is in every array the look-up may load, since an array is replaced
+// only by one holding all its live keys, and its probe passes groups whose
+// overflow counts include it. A key found may have been deleted or
+// replaced since the array was loaded; its entry says, atomically. A
+// key missing from an old array was missing, or absent, at some moment of
+// the call that loaded it: it was added after the array was replaced, or
+// expunged, which only deleted entries are.
+//
+// Why not two tables. Go 1.23's sync.Map kept new keys in a second map,
+// behind its one mutex, until enough look-ups missed the read map to pay
+// for copying the dirty map; this package once did so per Map and with a
+// table of its own, which made every new key, and every look-up of a key
+// newer than the last promotion, take that mutex: a cache that keeps
+// growing, whose newest keys are the hottest, did not get faster from one
+// core to two. A table whose empty slots take keys without readers
+// locking needs neither the copy nor the lock: new keys of different
+// segments do not contend, and a look-up takes no lock at all.
+//
+// The Map's own lock, mu, is taken only to make its first directory, to
+// double the directory (once per doubling of the number of segments) and
+// by Clear: no Load, store or delete of a Map with a directory takes it.
 
 // Map is like a Go map[K]V but is safe for concurrent use by multiple
 // goroutines without additional locking or coordination. Loads, stores and
@@ -35,96 +106,19 @@ import (
 //
 // [the Go memory model]: https://go.dev/ref/mem
 type Map[K comparable, V any] struct {
-	// read is the read map: the keys that can be accessed without mu. It is
-	// always safe to load, but must only be stored with mu held. A nil read
-	// stands for an empty read map that is not amended.
-	//
-	// The entries of the read map may be updated without mu, but only an
-	// entry that is not expunged may be given a value, and an expunged entry
-	// may only be revived with mu held, because it is missing from dirty.
-	read atomic.Pointer[readOnly[K, V]]
+	// dir is the directory of the current generation, or nil before the
+	// first store. It is always safe to load, but only stored with mu held
+	// (see the design above).
+	dir atomic.Pointer[directory[K, V]]
 
-	// Every look-up loads read; every call that takes mu writes it and the
-	// fields below. A cache line of its own for read spares the look-ups
-	// on other cores a miss after each of those calls.
-	_ [cacheLineSize - 8]byte
-
-	mu sync.Mutex // protects every field below, and serializes stores to read
-
-	// dirty holds every key in the map, when it is not nil: the entries of
-	// the read map that are not expunged, plus the keys stored since dirty
-	// was made. It is nil exactly when the read map is not amended. It
-	// shares the read map's segments until it writes to them (see table).
-	dirty *table[K, V]
-
-	// misses counts the look-ups that needed mu because the read map lacked
-	// the key, since read was last replaced. Once they add up to the size
-	// of dirty (see missLocked), dirty is promoted to be the read map.
-	misses int
-
-	// hs, mode and cmp are made with the Map's first table, and kept for
-	// its life; every read map carries a copy. empty is the table of the
-	// read map of a new or cleared Map, also made then: it never has keys,
-	// so that read maps after every Clear can share it.
-	hs    hasher
-	mode  valueMode
-	cmp   comparison
-	empty *table[K, V]
-
-	// spare is a dirty table of one group that Clear emptied, for the next
-	// new key: a map that is cleared and refilled with a few keys again
-	// and again then makes no new table each time.
-	spare *table[K, V]
-
-	// sweeping is set when a dirty table is made from a read map of which
-	// enough entries are deleted (see sweepAt). Each call that takes mu
-	// then looks, before releasing it, at the next segment of dirty, and if
-	// it holds deleted entries, rebuilds it without them; sweep is the
-	// lowest hash whose segment is yet to be looked at. Once every segment
-	// has been looked at, dirty is promoted, and the deleted entries of the
-	// old read map become garbage, even those of segments that no write
-	// reached. Copying a segment for a write leaves its deleted entries in:
-	// that spares every write after a promotion a look at a segment's
-	// worth of entries, which the sweep takes only where it pays.
-	sweeping bool
-	sweep    uint64
-
-	// computing has a key for each compute callback of LoadOrCompute or
-	// LoadOrTryCompute that is running (see compute.go). Nil until the
-	// first call that computes.
-	computing map[K]*computation
+	// mu is the Map's lock, which no ordinary call takes: see the design.
+	mu sync.Mutex
 
 	// locks counts the acquisitions of mu, for tests (LockCount in
 	// export_test.go): the share of calls that take the one lock every
-	// writer shares bounds how far the map scales with cores.
+	// writer shares bounds how far the map scales with cores. It is read
+	// and written with mu held.
 	locks uint64
-}
-
-// readOnly is a read map: published through Map.read, never written after,
-// but for its filter's bits and its counter.
-type readOnly[K comparable, V any] struct {
-	table[K, V]
-	hs   hasher
-	mode valueMode
-	cmp  comparison
-
-	// filter is not nil exactly when the read map is amended: the dirty
-	// table holds keys that the read map lacks. It sums those keys up (see
-	// filter), so that a look-up that misses the read map needs mu only if
-	// the dirty table may hold its key.
-	filter *filter
-
-	// count counts the keys present, for Len. Every read map from the first
-	// new key to the next Clear shares one counter; Clear starts the next
-	// with a new one, so that calls still working on entries of the cleared
-	// map count on the old counter, which nobody reads any more.
-	count *counter
-}
-
-// mayBeDirty reports whether the dirty table may hold a key of hash h that
-// r lacks.
-func (r *readOnly[K, V]) mayBeDirty(h uint64) bool {
-	return r.filter != nil && r.filter.mayHave(h)
 }
 
 // lock acquires mu.
@@ -133,126 +127,85 @@ func (m *Map[K, V]) lock() {
 	m.locks++
 }
 
-// unlock releases mu, first taking a step of the sweep if one is under way:
-// each call that needs mu pays a bounded share of it.
-func (m *Map[K, V]) unlock() {
-	if m.sweeping {
-		m.sweepLocked()
+// directory returns the Map's directory, making the first if it has none.
+func (m *Map[K, V]) directory() *directory[K, V] {
+	if d := m.dir.Load(); d != nil {
+		return d
 	}
-	m.mu.Unlock()
+	m.lock()
+	defer m.mu.Unlock()
+	d := m.dir.Load()
+	if d == nil { // still: the check above did not hold mu
+		d = firstDirectory[K, V]()
+		m.dir.Store(d)
+	}
+	return d
 }
 
-// hashLocked returns the hash of key, making the Map's hasher first if it
-// has none yet.
-func (m *Map[K, V]) hashLocked(key K) uint64 {
-	if m.hs.kind == 0 {
-		m.hs = newHasher[K]()
-		m.mode = valueModeOf(reflect.TypeFor[V]())
-		m.cmp = comparisonOf(reflect.TypeFor[V]())
+// lockSegment locks the segment of hash h in the Map's current generation,
+// which must have a directory, and returns it with the directory that holds
+// it. While the caller holds the segment's lock, the segment neither
+// splits nor is dropped, and the directory is the Map's current one.
+func (m *Map[K, V]) lockSegment(h uint64) (*directory[K, V], *segment[K, V]) {
+	for {
+		s := m.dir.Load().slotOf(h).seg.Load()
+		s.mu.Lock()
+		if !s.gone {
+			// Doubling and Clear replace the directory holding every
+			// segment's lock: with this one held, dir is current.
+			return m.dir.Load(), s
+		}
+		s.mu.Unlock()
 	}
-	return hash(&m.hs, key)
+}
+
+// double doubles the directory d, if it is still the Map's current one,
+// so that a segment of depth d.depth can split.
+func (m *Map[K, V]) double(d *directory[K, V]) {
+	m.lock()
+	defer m.mu.Unlock()
+	if m.dir.Load() != d {
+		return // doubled or cleared meanwhile
+	}
+	segs := lockAll(d)
+	m.dir.Store(d.doubled())
+	for _, s := range segs {
+		s.mu.Unlock()
+	}
+}
+
+// lockAll locks every segment of d, which is the current directory of a
+// Map whose lock the caller holds, and returns them in the order of their
+// slots.
+func lockAll[K comparable, V any](d *directory[K, V]) []*segment[K, V] {
+	var segs []*segment[K, V]
+	for i := 0; i < len(d.slots); {
+		s := d.slots[i].seg.Load()
+		s.mu.Lock()
+		if s.gone {
+			// It split before we locked it: its halves are in the slots.
+			s.mu.Unlock()
+			continue
+		}
+		segs = append(segs, s)
+		i += 1 << (d.depth - s.depth)
+	}
+	return segs
 }
 
 // Load returns the value stored in the map for a key, or the zero value if no
 // value is present. The ok result indicates whether value was found in the
 // map.
 func (m *Map[K, V]) Load(key K) (value V, ok bool) {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		mustHash(key)
 		return value, false
 	}
-	// table.find, written out: Load is the call a cache makes most, and
-	// the call to find costs it about a sixth of its instructions.
-	var h uint64
-	switch r.hs.kind {
-	case kindInteger:
-		h = mixInt(integerBits(key), r.hs.seed0, r.hs.seed1)
-	case kindComparable:
-		h = maphash.Comparable(r.hs.seed, key)
-	default:
-		h = hashTest(&r.hs, key)
-	}
-	groups := r.slotOf(h).groups
-	match := lsbs * h2(h)
-	g := groupOf(h, len(groups))
-	for range groups {
-		grp := at(groups, g)
-		for b := matchH2(grp.ctrl, match); b != 0; b = b.rest() {
-			if sl := at(grp.slots[:], b.first()); sl.key == key {
-				return sl.e.load(r.mode)
-			}
-		}
-		if !overflowed(grp.ctrl) {
-			break
-		}
-		if g++; g == uintptr(len(groups)) {
-			g = 0
-		}
-	}
-	if !r.mayBeDirty(h) {
-		return value, false
-	}
-	return m.loadSlow(key)
-}
-
-func (m *Map[K, V]) loadSlow(key K) (value V, ok bool) {
-	m.lock()
-	defer m.unlock()
-	if e := m.lookupLocked(key); e != nil {
-		return e.load(m.mode)
+	if e, _, _ := d.find(key); e != nil {
+		return e.load(d.mode)
 	}
 	return value, false
-}
-
-// lookupLocked returns the entry of key from the read map, or failing that
-// from the dirty table, counting a miss.
-func (m *Map[K, V]) lookupLocked(key K) *entry[V] {
-	// The read map may have been replaced while we waited for mu.
-	r := m.read.Load()
-	if r == nil {
-		return nil
-	}
-	if e, _ := r.find(&m.hs, key); e != nil || r.filter == nil {
-		return e
-	}
-	e, _ := m.dirty.find(&m.hs, key)
-	m.missLocked()
-	return e
-}
-
-// missLocked counts a look-up that had to go to the dirty table, and
-// promotes it once the misses add up to its size, or to minMisses if that
-// is more: the next new key after a promotion makes a new dirty table,
-// which costs a few allocations however small the map, and a map of a few
-// keys that come and go would otherwise pay them on every other call.
-func (m *Map[K, V]) missLocked() {
-	m.misses++
-	if m.misses >= max(m.dirty.used, minMisses) {
-		m.promoteLocked()
-	}
-}
-
-const minMisses = 32
-
-// A sweep starts when at least sweepAt.min entries, and at least
-// 1/sweepAt.share of them all, are deleted. The sweep ends with a
-// promotion, after which the next new key makes a new dirty table: a small
-// map whose keys come and go would otherwise pay that every other call, to
-// drop an entry or two. sweepAt is read with mu held, and written only by
-// tests (SetSweep in export_test.go), while no Map is in use, to reach
-// sweeps with few keys.
-var sweepAt = struct{ min, share int }{64, 4}
-
-// promoteLocked makes the dirty table the read map's. The read map is then
-// complete, and the next new key will make a new dirty table.
-func (m *Map[K, V]) promoteLocked() {
-	count := m.read.Load().count
-	count.stripeLocked() // before any read map with entries is published
-	m.read.Store(&readOnly[K, V]{table: *m.dirty, hs: m.hs, mode: m.mode, cmp: m.cmp, count: count})
-	m.dirty = nil
-	m.misses = 0
-	m.sweeping = false
 }
 
 // Store sets the value for a key.
@@ -263,201 +216,114 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap swaps the value for a key and returns the previous value if any. The
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
-	if r := m.read.Load(); r != nil {
-		if e, _ := r.find(&r.hs, key); e != nil {
-			if p, ok := e.trySwap(value, r.mode, r.count); ok {
-				return valueAt[V](p, r.mode)
+	if d := m.dir.Load(); d != nil {
+		if e, _, ds := d.find(key); e != nil {
+			if p, ok := e.trySwap(value, d.mode, d.count); ok {
+				if p == nil {
+					ds.seg.Load().deleted.Add(-1)
+				}
+				return valueAt[V](p, d.mode)
 			}
 		}
 	}
-	return m.swapSlow(key, value)
-}
-
-func (m *Map[K, V]) swapSlow(key K, value V) (previous V, loaded bool) {
-	m.lock()
-	defer m.unlock()
-	h := m.hashLocked(key)
-	if e := m.storableEntryLocked(key, h); e != nil {
-		p, _ := e.trySwap(value, m.mode, m.read.Load().count)
-		return valueAt[V](p, m.mode)
-	}
-	m.storeNewLocked(key, h, value)
-	return previous, false
+	return m.storeSlow(key, value, storeSwap)
 }
 
 // LoadOrStore returns the existing value for the key if present. Otherwise,
 // it stores and returns the given value. The loaded result is true if the
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
-	if r := m.read.Load(); r != nil {
-		if e, _ := r.find(&r.hs, key); e != nil {
-			if actual, loaded, ok := e.tryLoadOrStore(value, r.mode, r.count); ok {
+	if d := m.dir.Load(); d != nil {
+		if e, _, ds := d.find(key); e != nil {
+			if actual, loaded, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
+				if !loaded {
+					ds.seg.Load().deleted.Add(-1)
+				}
 				return actual, loaded
 			}
 		}
 	}
-	return m.loadOrStoreSlow(key, value)
+	return m.storeSlow(key, value, storeIfAbsent)
 }
 
-func (m *Map[K, V]) loadOrStoreSlow(key K, value V) (actual V, loaded bool) {
-	m.lock()
-	defer m.unlock()
-	return m.loadOrStoreLocked(key, m.hashLocked(key), value)
-}
+// A storeKind is what a store does to a key that is present.
+type storeKind uint8
 
-func (m *Map[K, V]) loadOrStoreLocked(key K, h uint64, value V) (actual V, loaded bool) {
-	if e := m.storableEntryLocked(key, h); e != nil {
-		actual, loaded, _ = e.tryLoadOrStore(value, m.mode, m.read.Load().count)
-		return actual, loaded
-	}
-	m.storeNewLocked(key, h, value)
-	return value, false
-}
+const (
+	storeSwap     storeKind = iota // replace its value: Store and Swap
+	storeIfAbsent                  // keep its value: LoadOrStore
+	storeComputed                  // keep its value, and release the key's compute
+)
 
-// storableEntryLocked returns the entry of key, whose hash is h, or nil if
-// neither the read map nor the dirty table has one. The entry is not
-// expunged, so a value stored in it before mu is released will not be lost.
-func (m *Map[K, V]) storableEntryLocked(key K, h uint64) *entry[V] {
-	// The read map may have been replaced while we waited for mu.
-	r := m.read.Load()
-	if r == nil {
-		return nil
-	}
-	if e, _ := r.find(&m.hs, key); e != nil {
-		if e.unexpungeLocked() {
-			// Only the dirty table expunges entries, so it exists.
-			m.dirty.insertLocked(key, h, e, &m.hs)
-			m.storedLocked(key) // the caller is about to
+// storeSlow stores value for key, with the lock of its segment held: the
+// key has no entry, or its entry was expunged. It returns the key's value
+// before the call (storeSwap) or after it (storeIfAbsent, storeComputed),
+// if it had one.
+func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded bool) {
+	h := hash(&m.directory().hs, key) // before any lock: it may panic
+	var e *entry[K, V]                // the new entry, made once
+	for {
+		old, loaded, r := m.storeLocked(key, h, value, kind, &e)
+		switch r {
+		case inserted:
+			return old, loaded
+		case mustDouble:
+			m.double(m.dir.Load())
 		}
-		return e
 	}
-	if r.filter == nil {
-		return nil
-	}
-	if e, _ := m.dirty.find(&m.hs, key); e != nil {
-		m.missLocked()
-		return e
-	}
-	return nil
 }
 
-// storeNewLocked adds a key that neither the read map nor the dirty table
-// has.
-func (m *Map[K, V]) storeNewLocked(key K, h uint64, value V) {
-	r := m.read.Load()
-	if r == nil || r.filter == nil {
-		r = m.amendLocked(r)
-	}
-	e := newEntry(value, m.mode)
-	r.count.add(e.addr(), 1) // before the key is present, as entry.p says
-	m.dirty.insertLocked(key, h, e, &m.hs)
-	r.filter.addLocked(h)
-	m.storedLocked(key)
-}
-
-// amendLocked makes a dirty table from r, the read map, which is not
-// amended, and publishes a copy of r marked amended. A new or cleared Map,
-// whose r is nil, gets its first tables and counter here.
-func (m *Map[K, V]) amendLocked(r *readOnly[K, V]) *readOnly[K, V] {
-	a := new(amendedReadOnly[K, V])
-	if r == nil {
-		if m.empty == nil {
-			m.empty = newTable[K, V](0)
+// storeLocked is one attempt of storeSlow. It returns mustDouble or split,
+// having stored nothing, if the key's segment must split, or has, to make
+// room; *e is the new entry, which it makes if it is nil and needed.
+func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion) {
+	d, s := m.lockSegment(h)
+	defer s.mu.Unlock()
+	if found, _, _ := d.find(key); found != nil {
+		// Not expunged: only entries that leave the array are.
+		if kind == storeSwap {
+			prev, _ := found.trySwap(value, d.mode, d.count)
+			old, loaded = valueAt[V](prev, d.mode)
+		} else {
+			old, loaded, _ = found.tryLoadOrStore(value, d.mode, d.count)
 		}
-		m.dirty, m.spare = m.spare, nil
-		if m.dirty == nil {
-			m.dirty = newTable[K, V](1)
+		if !loaded {
+			s.deleted.Add(-1)
 		}
-		a.read = readOnly[K, V]{table: *m.empty, hs: m.hs, mode: m.mode, cmp: m.cmp, count: &a.count}
 	} else {
-		m.dirty = r.newDirty()
-		if deleted := r.used - r.count.sum(); deleted >= sweepAt.min && sweepAt.share*deleted >= r.used {
-			m.sweeping = true
+		if *e == nil {
+			*e = newEntry(key, value, d.mode)
 		}
-		a.read = readOnly[K, V]{table: r.table, hs: r.hs, mode: r.mode, cmp: r.cmp, count: r.count}
+		if r = s.insertLocked(d, key, h, *e); r != inserted {
+			return old, false, r
+		}
+		if kind != storeSwap {
+			old = value // the value after the call
+		}
 	}
-	a.filter.init(a.read.used)
-	a.read.filter = &a.filter
-	m.read.Store(&a.read)
-	return &a.read
-}
-
-// amendedReadOnly is an amended read map allocated as one object with its
-// filter and, for the first of a new or cleared Map, the counter of all the
-// read maps that follow until the next Clear. That keeps Clear followed by
-// a new key at a few allocations. The read map, which every look-up reads,
-// has cache lines of its own: new keys write the filter's bits, and before
-// the first promotion the counter.
-type amendedReadOnly[K comparable, V any] struct {
-	read   readOnly[K, V]
-	_      [cacheLineSize]byte
-	filter filter
-	count  counter
-}
-
-// sweepLocked looks at the next segment of the sweep (see Map.sweeping),
-// and promotes dirty once it has looked at them all.
-func (m *Map[K, V]) sweepLocked() {
-	t := m.dirty
-	s := t.segmentOf(m.sweep)
-	if s.hasDeleted() {
-		t.rebuildLocked(s, m.sweep, &m.hs, true)
-		s = t.segmentOf(m.sweep)
+	if kind == storeComputed {
+		s.releaseLocked(key, nil)
 	}
-	// The segment holds the hashes that begin with its depth bits of
-	// sweep: go on from the first hash past them.
-	next := (m.sweep>>1>>(63-s.depth) + 1) << 1 << (63 - s.depth)
-	if s.depth == 0 || next == 0 {
-		m.sweep = 0
-		m.promoteLocked()
-		return
+	if !loaded {
+		s.storedLocked(key)
 	}
-	m.sweep = next
+	return old, loaded, inserted
 }
 
 // LoadAndDelete deletes the value for a key, returning the previous value if
 // any. The loaded result reports whether the key was present.
 func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		mustHash(key)
 		return value, false
 	}
-	e, h := r.find(&r.hs, key)
-	if e != nil {
-		return e.delete(r.mode, r.count)
-	}
-	if !r.mayBeDirty(h) {
-		return value, false
-	}
-	return m.loadAndDeleteSlow(key)
-}
-
-func (m *Map[K, V]) loadAndDeleteSlow(key K) (value V, loaded bool) {
-	m.lock()
-	defer m.unlock()
-	h := m.hashLocked(key)
-	// The read map may have been replaced while we waited for mu.
-	r := m.read.Load()
-	if r == nil {
-		return value, false
-	}
-	e, _ := r.find(&m.hs, key)
-	if e == nil && r.filter != nil {
-		e, _ = m.dirty.find(&m.hs, key)
-		m.missLocked()
-		if e != nil && m.dirty != nil {
-			// A key that the read map lacks, unless the miss has just
-			// promoted the dirty table, can leave it at once: no reader can
-			// reach its entry without mu. A promoted entry stays, deleted,
-			// so that a store brings the key back without mu.
-			m.dirty.removeLocked(key, h)
+	if e, _, ds := d.find(key); e != nil {
+		if value, loaded = e.delete(d.mode, d.count); loaded {
+			ds.seg.Load().deleted.Add(1)
 		}
 	}
-	if e == nil {
-		return value, false
-	}
-	return e.delete(m.mode, m.read.Load().count)
+	return value, loaded
 }
 
 // Delete deletes the value for a key.
@@ -473,29 +339,16 @@ func (m *Map[K, V]) Delete(key K) {
 // type, and, like ==, if V is an interface type and the stored value and old
 // are of the same non-comparable dynamic type.
 func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		mustHash(key)
 	}
-	if r == nil || r.cmp == incomparable {
+	if d == nil || d.cmp == incomparable {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
-	e, h := r.find(&r.hs, key)
-	if e != nil {
-		return e.tryCompareAndSwap(old, new, r.mode, r.cmp)
-	}
-	if !r.mayBeDirty(h) {
-		return false
-	}
-	return m.compareAndSwapSlow(key, old, new)
-}
-
-func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
-	m.lock()
-	defer m.unlock()
-	if e := m.lookupLocked(key); e != nil {
-		return e.tryCompareAndSwap(old, new, m.mode, m.cmp)
+	if e, _, _ := d.find(key); e != nil {
+		return e.tryCompareAndSwap(old, new, d.mode, d.cmp)
 	}
 	return false
 }
@@ -506,45 +359,18 @@ func (m *Map[K, V]) compareAndSwapSlow(key K, old, new V) (swapped bool) {
 // CompareAndDelete compares values with == and panics as
 // [Map.CompareAndSwap] does.
 func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		mustHash(key)
 	}
-	if r == nil || r.cmp == incomparable {
+	if d == nil || d.cmp == incomparable {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
-	e, h := r.find(&r.hs, key)
-	if e != nil {
-		return e.compareAndDelete(old, r.mode, r.cmp, r.count)
-	}
-	if !r.mayBeDirty(h) {
-		return false
-	}
-	return m.compareAndDeleteSlow(key, old)
-}
-
-func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
-	m.lock()
-	defer m.unlock()
-	h := m.hashLocked(key)
-	// The read map may have been replaced while we waited for mu.
-	r := m.read.Load()
-	if r == nil {
-		return false
-	}
-	e, _ := r.find(&m.hs, key)
-	dirtyOnly := e == nil && r.filter != nil
-	if dirtyOnly {
-		e, _ = m.dirty.find(&m.hs, key)
-		m.missLocked()
-		dirtyOnly = m.dirty != nil // not promoted by the miss
-	}
-	if e == nil {
-		return false
-	}
-	if deleted = e.compareAndDelete(old, m.mode, m.cmp, m.read.Load().count); deleted && dirtyOnly {
-		m.dirty.removeLocked(key, h) // as in loadAndDeleteSlow
+	if e, _, ds := d.find(key); e != nil {
+		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
+			ds.seg.Load().deleted.Add(1)
+		}
 	}
 	return deleted
 }
@@ -556,55 +382,33 @@ func (m *Map[K, V]) compareAndDeleteSlow(key K, old V) (deleted bool) {
 // Map's contents: no key is visited more than once, but if the value for any
 // key is stored or deleted concurrently (including by f), Range may reflect
 // any mapping for that key from any point during the Range call. Range holds
-// no lock while f runs, so f may call any method of the map, Range and Clear
-// included, and a panic in f leaves the map usable.
+// no lock, so f may call any method of the map, Range and Clear included,
+// and a panic in f leaves the map usable.
 //
 // Range takes time in proportion to the map's table rather than to the
 // keys present: it walks every slot, those of deleted keys that no sweep
-// has dropped yet included (a map whose keys are deleted and never followed
-// by new ones keeps them all). If keys have been stored since the read map
-// was last replaced, Range first makes it complete, taking the Map's lock;
-// the next new key then copies the table's directory and a segment again,
-// so a program that calls Range between each few new keys pays for those
-// copies each time. Range returns early if f returns false.
+// has dropped yet included (a map whose keys are deleted and never
+// followed by new ones keeps them all). Range returns early if f returns
+// false.
 func (m *Map[K, V]) Range(f func(key K, value V) bool) {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		return
 	}
-	if r.filter != nil {
-		if r = m.promote(); r == nil {
-			return // cleared while promote waited for mu
-		}
-	}
-	// The read map is complete and never changes: walk its segments, each
-	// once, though it may fill several slots of the directory.
-	for i := 0; i < len(r.dir); {
-		s := r.dir[i].seg
-		for g := range s.groups {
-			grp := &s.groups[g]
-			for b := matchFull(grp.ctrl); b != 0; b = b.rest() {
-				sl := &grp.slots[b.first()]
-				if v, ok := sl.e.load(r.mode); ok && !f(sl.key, v) {
-					return
-				}
+	// Each array holds the keys of the span of slots of the segment it was
+	// made for; walking upwards from the end of that span, Range meets only
+	// arrays of keys it has not seen. A split publishes its upper half
+	// first, so an old array never shows up above a new half of it.
+	for i := 0; i < len(d.slots); {
+		a, depth := d.slots[i].loadArray()
+		for e := range a.full() {
+			if v, ok := e.load(d.mode); ok && !f(e.key, v) {
+				return
 			}
 		}
-		i += 1 << (r.depth - s.depth)
+		span := 1 << (d.depth - depth)
+		i = i&^(span-1) + span
 	}
-}
-
-// promote makes the read map complete and returns it, or nil if a Clear
-// left no read map. Range walks the whole table anyway, so promoting first
-// costs it little more, and lets it iterate without mu.
-func (m *Map[K, V]) promote() *readOnly[K, V] {
-	m.lock()
-	defer m.mu.Unlock()
-	// The read map may have been replaced while we waited for mu.
-	if r := m.read.Load(); r != nil && r.filter != nil {
-		m.promoteLocked()
-	}
-	return m.read.Load()
 }
 
 // Clear deletes all the entries, resulting in an empty Map.
@@ -612,23 +416,31 @@ func (m *Map[K, V]) promote() *readOnly[K, V] {
 // A call that races with Clear takes effect either before it, and is
 // cleared, or after it.
 func (m *Map[K, V]) Clear() {
-	if m.read.Load() == nil {
+	if m.dir.Load() == nil {
 		return
 	}
 	m.lock()
 	defer m.mu.Unlock()
-	m.read.Store(nil)
-	if m.dirty != nil && m.dirty.tinyLocked() {
-		// No read map has it: keep it for the next new key.
-		m.dirty.clearLocked()
-		m.spare = m.dirty
+	d := m.dir.Load()
+	// Holding every segment's lock, Clear keeps writers out while it
+	// replaces the generation: none is half way through adding a key.
+	segs := lockAll(d)
+	next := newDirectory[K, V](d.hs, d.mode, d.cmp)
+	first := next.slots[0].seg.Load()
+	for _, s := range segs {
+		// Computes running for keys of the cleared generation go on, and
+		// store into the next one: their callers wait for them there.
+		for k, c := range s.computing {
+			if first.computing == nil {
+				first.computing = make(map[K]*computation)
+			}
+			first.computing[k] = c
+		}
+		s.dropLocked()
 	}
-	m.dirty = nil
-	m.misses = 0
-	m.sweeping = false
-	m.sweep = 0
-	if len(m.computing) == 0 {
-		m.computing = nil // a Go map keeps the room of its most keys
+	m.dir.Store(next)
+	for _, s := range segs {
+		s.mu.Unlock()
 	}
 }
 
@@ -640,11 +452,11 @@ func (m *Map[K, V]) Clear() {
 // moment of it plus the number of those calls: each of them counts its key
 // a moment before adding it, and a moment after deleting it.
 func (m *Map[K, V]) Len() int {
-	r := m.read.Load()
-	if r == nil {
+	d := m.dir.Load()
+	if d == nil {
 		return 0
 	}
-	return r.count.sum()
+	return d.count.sum()
 }
 
 // All returns an iterator over the keys and values in the map, with the

@@ -58,9 +58,9 @@ func formatResult(op mapOp, r mapResult) string {
 // An input of FuzzMap is a sequence of calls, each a letter naming the
 // method followed by one byte per argument: a key ('0' to '7') and, for the
 // methods that take them, a value and a new value ('0' to '3'). Spaces are
-// skipped. So "S01 S12 B D1 S23 S13" stores two keys, promotes the dirty
-// map with a burst of loads, deletes key 1, expunges it by storing a new
-// key, and revives it. Any other byte names a method too, so that every
+// skipped. So "S01 S12 B D1 S23 S13" stores two keys, loads them in a
+// burst, deletes key 1, sweeps it out of its segment by storing a new key,
+// and stores it again. Any other byte names a method too, so that every
 // input the fuzzer makes decodes to calls.
 var fuzzLetters = map[byte]mapOp{
 	'L': opLoad,
@@ -134,12 +134,12 @@ func decodeFuzzCalls(data []byte) []mapCall {
 
 // FuzzMap decodes an input into calls, applies them to a Map and to an
 // RWMutexMap, and compares every result and the final contents. The
-// contents are read only at the end, because Range promotes the dirty map:
-// reading them after every call would hide the states that the calls build
-// up.
+// contents are read only at the end, so that Range does not drive the
+// calls' order of events; the tables' invariants are checked after every
+// call.
 //
-// The seed corpus in testdata/fuzz/FuzzMap reaches promotion, expunging,
-// reviving an expunged key through each storing method, and Clear. Each
+// The seed corpus in testdata/fuzz/FuzzMap reaches sweeps, expunging,
+// storing a swept key again through each storing method, and Clear. Each
 // input runs with the default table and under each of tableVariants, so
 // that the calls meet splits and keys that collide.
 func FuzzMap(f *testing.F) {
@@ -202,12 +202,13 @@ func formatCalls(calls []mapCall) string {
 const (
 	linKeys   = 3
 	linValues = 3 // values are 0, 1 and 2: the zero value counts as present
-	// linFiller is a key outside the histories, stored during set-up to
-	// make a dirty table.
+	// linFiller is a key outside the histories, stored during set-up after
+	// some keys are deleted, so that it sweeps them out of their segment if
+	// it goes there.
 	linFiller = linKeys
-	// linPadding keys outside the histories, above linFiller, are in the
-	// read map too, so that with segments of one group, a sweep that the
-	// set-up starts is still under way when the history starts.
+	// linPadding keys outside the histories, above linFiller, are stored
+	// too, so that with segments of one group, the keys fill several, and
+	// the calls split them.
 	linPadding = 8
 )
 
@@ -381,16 +382,15 @@ func formatLinHistory(h *linHistory, key int, sub []linOp) string {
 // concurrent calls meet every state of an entry.
 const (
 	linAbsent   = iota // never stored
-	linRead            // present in the read map
-	linDirty           // present in the dirty map only
-	linDeleted         // deleted, but still in the read map
-	linExpunged        // deleted before a new key: expunged if that starts a sweep
+	linPresent         // stored before the padding keys
+	linNew             // stored after them, into a segment they may have split
+	linDeleted         // deleted, but still in its segment's array
+	linExpunged        // deleted before a new key: swept out if it went to its segment
 	linStates
 )
 
 // linSetup puts each key of m in a random state and returns the model's
-// view of them. It calls no method that looks a key up, since misses would
-// promote the dirty map and change the states.
+// view of them.
 func linSetup(m refmap.Interface[int, int], rng *rand.Rand) (init [linKeys]linRegister) {
 	var state [linKeys]int
 	expunge := rng.Intn(2) == 0
@@ -414,16 +414,15 @@ func linSetup(m refmap.Interface[int, int], rng *rand.Rand) (init [linKeys]linRe
 			}
 		}
 	}
-	storeKeys(linRead, linDeleted, linExpunged)
+	storeKeys(linPresent, linDeleted, linExpunged)
 	for k := linFiller + 1; k <= linFiller+linPadding; k++ {
 		m.Store(k, 0)
 	}
-	m.Range(func(int, int) bool { return true }) // promote
 	deleteKeys(linExpunged)
 	if expunge {
-		m.Store(linFiller, 0) // makes a dirty table; a sweep, if one starts, expunges the deleted keys
+		m.Store(linFiller, 0) // sweeps its segment, if a deleted key is there
 	}
-	storeKeys(linDirty) // makes a dirty table if there is none yet
+	storeKeys(linNew)
 	deleteKeys(linDeleted)
 	return init
 }
@@ -535,8 +534,8 @@ func TestLinearizable(t *testing.T) {
 		// threads in the middle of calls.
 		{"GOMAXPROCS=8", 8, 8, nil},
 		// Segments of one group: the set-up's keys fill several, and the
-		// calls copy, split and sweep them; with keys that collide, or
-		// share most of their hash.
+		// calls split and sweep them, and double the directory; with keys
+		// that collide, or share most of their hash.
 		{"segments=1group,sweep=eager", 0, 6, tableVariant("segments=1group,sweep=eager")},
 		{"segments=1group,hash=collide", 0, 6, tableVariant("segments=1group,hash=collide")},
 		{"segments=1group,hash=fewBits", 0, 6, tableVariant("segments=1group,hash=fewBits")},
@@ -736,8 +735,8 @@ type soakState struct {
 //     never see go backwards;
 //   - a ranger checks that Range visits no key twice, that every stable key
 //     is visited with its value, and that values belong to their keys;
-//   - churners insert and delete unique keys, forcing the dirty map to be
-//     rebuilt and promoted, and check every result;
+//   - churners insert and delete unique keys, so that segments are swept,
+//     rebuilt and split, and check every result;
 //   - clearers mix every method, Clear and Range included, on a second map;
 //   - a collector runs the garbage collector and changes its percentage;
 //   - a checker checks the invariants of both maps' tables (CheckTables),
@@ -913,8 +912,8 @@ func (s *soakState) rangeAndCheck(stop *atomic.Bool, calls *int, fail func(strin
 
 // churn inserts a new key per step and deletes the one inserted
 // soakChurnWindow steps before, rotating through the methods that do each;
-// it also loads a live key and a missing one, so that misses promote the
-// dirty map. Its keys are its own, so every result is known.
+// it also loads a live key and a missing one. Its keys are its own, so
+// every result is known.
 func (s *soakState) churn(c int, stop *atomic.Bool, calls *int, fail func(string, ...any)) {
 	check := func(what string, got, want int, gotOK, wantOK bool) bool {
 		if got != want || gotOK != wantOK {
@@ -1086,7 +1085,7 @@ func liveHeap() uint64 {
 
 // TestChurnKeepsHeapBounded inserts unique keys and deletes each a fixed
 // number of calls later, through every method that inserts or deletes,
-// while loads promote the dirty map: the live heap must stay as large as
+// while loads look them up: the live heap must stay as large as
 // the live keys need, however many have come and gone.
 func TestChurnKeepsHeapBounded(t *testing.T) {
 	const window = 1000 // live keys
@@ -1140,9 +1139,9 @@ func TestChurnKeepsHeapBounded(t *testing.T) {
 }
 
 // TestClearReleasesEverything checks that Clear lets the collector free
-// every key and value, from entries in every state: live in the read map,
-// replaced (the first value stays with the entry), deleted, expunged,
-// revived, and only in the dirty map.
+// every key and value, from entries in every state: live, replaced (the
+// first value stays with the entry), deleted, swept out, stored again, and
+// new since the last Range.
 func TestClearReleasesEverything(t *testing.T) {
 	type object struct{ _ [64]byte } // large enough not to be batched with other tiny objects
 	var collected atomic.Int64
@@ -1160,19 +1159,19 @@ func TestClearReleasesEverything(t *testing.T) {
 		keys[i] = track()
 		m.Store(keys[i], track())
 	}
-	m.Range(func(*object, *object) bool { return true }) // promote
+	m.Range(func(*object, *object) bool { return true })
 	for i := 0; i < n; i += 3 {
 		m.Swap(keys[i], track())
 	}
 	for i := 1; i < n; i += 3 {
 		m.Delete(keys[i])
 	}
-	m.Store(track(), track()) // makes a dirty table
+	m.Store(track(), track()) // may sweep a segment
 	for i := 1; i < n/2; i += 3 {
 		m.Store(keys[i], track()) // revives
 	}
 	for range n {
-		m.Store(track(), track()) // in the dirty map only
+		m.Store(track(), track())
 	}
 	clear(keys)
 	m.Clear()
@@ -1231,32 +1230,25 @@ func TestClearOfSmallMapReleasesEverything(t *testing.T) {
 func TestPanicsLeaveMapUsable(t *testing.T) {
 	// Key 1 holds a []int, which == cannot compare; key 2 an int.
 	stored := []int{1}
-	promote := func(m refmap.Interface[int, any]) { m.Range(func(int, any) bool { return true }) }
 	places := []struct {
 		name  string
 		setup func(m refmap.Interface[int, any])
 	}{
-		{"read", func(m refmap.Interface[int, any]) {
+		{"stored", func(m refmap.Interface[int, any]) {
 			m.Store(1, stored)
 			m.Store(2, 2)
-			promote(m)
 		}},
-		{"read,amended", func(m refmap.Interface[int, any]) {
-			m.Store(1, stored)
-			promote(m)
-			m.Store(2, 2) // makes a dirty table: 1 is in both tables
-		}},
-		{"dirty", func(m refmap.Interface[int, any]) {
-			m.Store(2, 2)
-			promote(m)
-			m.Store(1, stored)
-		}},
-		{"revived", func(m refmap.Interface[int, any]) {
+		{"stored again", func(m refmap.Interface[int, any]) {
 			m.Store(1, 0)
-			promote(m)
 			m.Delete(1)
-			m.Store(2, 2)      // expunges 1
-			m.Store(1, stored) // revives 1: in both maps again
+			m.Store(1, stored) // its deleted entry again
+			m.Store(2, 2)
+		}},
+		{"stored after a sweep", func(m refmap.Interface[int, any]) {
+			m.Store(1, 0)
+			m.Delete(1)
+			m.Store(2, 2)      // sweeps 1 out
+			m.Store(1, stored) // a new entry
 		}},
 	}
 	panics := []struct {
@@ -1278,7 +1270,7 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 		}},
 		{"CompareAndSwap in Range", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
-				m.Store(6, []int{6}) // in the dirty map only: compared with mu held
+				m.Store(6, []int{6})
 				m.CompareAndSwap(6, []int{6}, 0)
 				return true
 			})
@@ -1313,7 +1305,7 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 
 // checkSameCalls calls every method on m and ref and checks that they
 // return the same results and end with the same contents. The calls take
-// every path: fast and locked, new keys, misses that promote, and Clear.
+// every path: with and without a lock, new keys, misses, and Clear.
 func checkSameCalls(t *testing.T, m, ref refmap.Interface[int, any]) {
 	t.Helper()
 	const keys = 8
@@ -1338,7 +1330,7 @@ func checkSameCalls(t *testing.T, m, ref refmap.Interface[int, any]) {
 		{"LoadOrStore(1, 14)", func(m refmap.Interface[int, any]) []any { return resultPair(m.LoadOrStore(1, 14)) }},
 		{"Load misses", func(m refmap.Interface[int, any]) []any {
 			for k := range 4 * keys {
-				m.Load(100 + k) // enough misses to promote
+				m.Load(100 + k)
 			}
 			return nil
 		}},
@@ -1458,21 +1450,23 @@ func TestOperationsAreAtomic(t *testing.T) {
 // Keys that a Go map rejects.
 
 // unhashableKeyStates are the states in which a Map[any, int] meets an
-// unhashable key: before its first key, with keys in its read map only, with
-// a dirty table beside it, and after a Clear.
+// unhashable key: before its first key, with a key, with keys that split
+// its segment, and after a Clear.
 var unhashableKeyStates = []struct {
 	name  string
 	setup func(m *syncmap.Map[any, int])
 }{
 	{"empty", func(*syncmap.Map[any, int]) {}},
-	{"read", func(m *syncmap.Map[any, int]) {
+	{"keys", func(m *syncmap.Map[any, int]) {
 		m.Store(1, 1)
-		m.Range(func(any, int) bool { return true }) // promote
+		m.Range(func(any, int) bool { return true })
 	}},
-	{"dirty", func(m *syncmap.Map[any, int]) {
+	{"keys,stored since Range", func(m *syncmap.Map[any, int]) {
 		m.Store(1, 1)
-		m.Range(func(any, int) bool { return true }) // promote
-		m.Store(2, 2)
+		m.Range(func(any, int) bool { return true })
+		for k := 2; k < 100; k++ {
+			m.Store(k, k)
+		}
 	}},
 	{"cleared", func(m *syncmap.Map[any, int]) {
 		m.Store(1, 1)
@@ -1576,10 +1570,10 @@ func TestPanickingComputeHoldsNoLock(t *testing.T) {
 		call func(m *syncmap.Map[any, int])
 	}{
 		{"LoadOrCompute", func(m *syncmap.Map[any, int]) {
-			m.LoadOrCompute(3, func() int { panic("compute") })
+			m.LoadOrCompute(-1, func() int { panic("compute") })
 		}},
 		{"LoadOrTryCompute", func(m *syncmap.Map[any, int]) {
-			m.LoadOrTryCompute(3, func() (int, error) { panic("compute") })
+			m.LoadOrTryCompute(-1, func() (int, error) { panic("compute") })
 		}},
 		{"Range", func(m *syncmap.Map[any, int]) {
 			m.Store(3, 3)

@@ -58,8 +58,7 @@ const (
 	opCompareAndDelete = mapOp("CompareAndDelete")
 	opRange            = mapOp("Range")
 	opClear            = mapOp("Clear")
-	// opLoadBurst loads every key several times: enough misses to promote
-	// the dirty map, which the next new key then rebuilds.
+	// opLoadBurst loads every key several times, present or missing.
 	opLoadBurst = mapOp("LoadBurst")
 
 	opLoadOrCompute = mapOp("LoadOrCompute")
@@ -224,7 +223,7 @@ func quickConfig(t *testing.T) *quick.Config {
 // tableVariants are settings of Map's table under which the property,
 // fuzz, linearizability and soak tests run, besides the default: segments
 // of one group, which split after a few keys, alone, with sweeps after any
-// delete, which expunge entries and promote the dirty table, and with test
+// delete, which expunge entries and empty their slots, and with test
 // hashes that make every key collide, or that keep only a few bits of the
 // hash, so that splits find keys they cannot separate.
 var tableVariants = []struct {
@@ -281,21 +280,19 @@ func TestMatchesReference(t *testing.T) {
 	}
 }
 
-// copyingMap returns a map in the middle of copying its read map, with a
-// reference map of the same contents. Segments hold one group, so that the
-// read map has dozens. It holds the keys [0, copyingKeys), every fifth of
-// them deleted (too few to start a sweep); then the new keys -1 to -added
-// were stored, which made a dirty table that shares most segments with the
-// read map and has copied the others, splitting some of those. The caller
-// must have set segments of one group.
-func copyingMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
+// deletedMap returns a map whose segments hold deleted entries, some of
+// them swept out, with a reference map of the same contents. Segments hold
+// one group, so that the map has dozens. It holds the keys [0,
+// deletedKeys), every fifth of them deleted; then the new keys -1 to
+// -added were stored, which swept the segments they went to that had
+// enough deleted entries. The caller must have set segments of one group.
+func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
 	t.Helper()
 	fill := func(m refmap.Interface[int, int]) {
-		for k := range copyingKeys {
+		for k := range deletedKeys {
 			m.Store(k, k)
 		}
-		m.Range(func(int, int) bool { return true }) // promote
-		for k := 0; k < copyingKeys; k += 5 {
+		for k := 0; k < deletedKeys; k += 5 {
 			m.Delete(k)
 		}
 		for k := -1; k >= -added; k-- {
@@ -304,33 +301,25 @@ func copyingMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMute
 	}
 	ref := new(refmap.RWMutexMap[int, int])
 	fill(ref)
-	// How many segments the keys fill depends on the Map's random seed:
-	// about one Map in 500,000 gets fewer than 10, and is made again.
-	var read, dirty, shared int
-	for range 10 {
-		m := new(syncmap.Map[int, int])
-		fill(m)
-		if read, dirty, shared = syncmap.Segments(m); shared > 0 && shared < dirty && read >= 10 {
-			return m, ref
-		}
+	m := new(syncmap.Map[int, int])
+	fill(m)
+	if segs, _ := syncmap.Segments(m); segs < 10 {
+		t.Fatalf("a map of %d keys has %d segments; want at least 10", deletedKeys, segs)
 	}
-	t.Fatalf("after %d new keys, the dirty table shares %d of its %d segments with the read map's %d; want some, not all, of at least 10",
-		added, shared, dirty, read)
-	return nil, nil
+	return m, ref
 }
 
-const copyingKeys = 200
+const deletedKeys = 200
 
-// TestCallsDuringCopyOnWrite makes each kind of call on each kind of key
-// (in a segment that the dirty table copied or still shares, deleted or
-// present, new) while the dirty table shares some segments with the read
-// map, and checks its result, then the contents.
-func TestCallsDuringCopyOnWrite(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
+// TestCallsAfterDeletes makes each kind of call on each kind of key
+// (present, deleted in its array, swept out of it, new) of a map whose
+// segments hold deleted entries, and checks its result, then the contents.
+func TestCallsAfterDeletes(t *testing.T) {
+	defer both(syncmap.SetMaxGroups(1), syncmap.SetSweep(1, 8))()
 	for _, op := range mapOps {
-		for _, added := range []int{1, 4, 12} {
-			for k := -13; k < copyingKeys+2; k += 3 {
-				m, ref := copyingMap(t, added)
+		for _, added := range []int{0, 4, 12} {
+			for k := -13; k < deletedKeys+2; k += 3 {
+				m, ref := deletedMap(t, added)
 				checkCall(t, fmt.Sprintf("after %d new keys", added), m, ref, mapCall{op: op, k: k, v: k, new: k + 1})
 			}
 		}
@@ -358,8 +347,7 @@ func checkCall(t *testing.T, what string, m *syncmap.Map[int, int], ref refmap.I
 
 // TestCallsDuringSplits makes each kind of call on each key of a map whose
 // segments of one group the keys stored so far have split again and
-// again, in the read map and in the dirty table, and checks its result,
-// then the contents.
+// again, doubling the directory, and checks its result, then the contents.
 func TestCallsDuringSplits(t *testing.T) {
 	defer syncmap.SetMaxGroups(1)()
 	for _, op := range mapOps {
@@ -370,7 +358,7 @@ func TestCallsDuringSplits(t *testing.T) {
 					for k := range stored / 2 {
 						m.Store(k, k)
 					}
-					m.Range(func(int, int) bool { return true }) // promote
+					m.Range(func(int, int) bool { return true })
 					for k := stored / 2; k < stored; k++ {
 						m.Store(k, k)
 					}
@@ -381,57 +369,54 @@ func TestCallsDuringSplits(t *testing.T) {
 	}
 }
 
-// TestWorkPerCallIsBounded checks that no call copies more than a segment
-// for the dirty table it writes to, and one more to sweep deleted entries
-// away, however large the map: the dirty table of a map of 4096 keys, in
-// segments of two groups, must take hundreds of calls to copy them all.
+// TestWorkPerCallIsBounded checks that no call rebuilds more than one
+// segment, splitting it in two at most, or doubles the directory more than
+// once, however large the map: a map of 4096 keys in segments of two
+// groups has hundreds of them.
 func TestWorkPerCallIsBounded(t *testing.T) {
 	defer syncmap.SetMaxGroups(2)()
 	const keys = 4096
-	m := promotedMap(keys)
+	m := filledMap(keys)
 	for k := 0; k < keys; k += 2 {
-		m.Delete(k) // half the entries deleted: the next dirty table sweeps them
+		m.Delete(k) // half the entries deleted: new keys sweep them
 	}
-	read, _, _ := syncmap.Segments(m)
-	if read < 300 {
-		t.Fatalf("a map of %d keys has %d segments; want at least 300", keys, read)
+	if segs, _ := syncmap.Segments(m); segs < 300 {
+		t.Fatalf("a map of %d keys has %d segments; want at least 300", keys, segs)
 	}
-	_, _, shared := syncmap.Segments(m)
-	for k := keys; ; k++ {
+	arrays, depth := syncmap.Arrays(m)
+	for k := keys; k < 2*keys; k++ {
 		m.Store(k, k)
-		r, d, sh := syncmap.Segments(m)
-		if d == 0 { // promoted once the sweep is done
-			if k-keys < read/2 {
-				t.Errorf("the dirty table copied %d segments in %d calls; want at most 2 per call", read, k-keys+1)
+		next, d := syncmap.Arrays(m)
+		made := 0
+		for a := range next {
+			if !arrays[a] {
+				made++
 			}
-			break
 		}
-		if k > keys && shared-sh > 2 {
-			t.Fatalf("Store(%d) copied %d segments; want at most 2", k, shared-sh)
+		if made > 2 || d > depth+1 {
+			t.Fatalf("Store(%d) made %d new arrays, and took the directory from depth %d to %d; want at most 2, and one more",
+				k, made, depth, d)
 		}
-		if k-keys > 2*r {
-			t.Fatalf("the sweep has not ended after %d calls on %d segments", k-keys, r)
-		}
-		shared = sh
+		arrays, depth = next, d
 	}
-	for k := range keys {
-		if v, ok := m.Load(k); ok != (k%2 == 1) || ok && v != k {
-			t.Fatalf("Load(%d) = %d, %v after the sweep", k, v, ok)
+	for k := range 2 * keys {
+		if v, ok := m.Load(k); ok != (k%2 == 1 || k >= keys) || ok && v != k {
+			t.Fatalf("Load(%d) = %d, %v after the sweeps", k, v, ok)
 		}
 	}
 }
 
 // TestLoadsOfFreshKeysStopNeedingTheLock stores new keys into a large map
-// whose other keys are all in the read map, then loads the new keys again
-// and again, as a cache reads its newest keys. Loads of the other keys must
-// take no lock that writers share, and loads of the new keys must stop
-// taking one after a number of look-ups bounded by the map's size (for Map,
-// once the misses they count promote the dirty table). A Map that did not
-// count the look-ups that find their key in the dirty table would take the
-// lock for every one of them, for ever.
+// whose other keys are older, then loads the new keys again and again, as a
+// cache reads its newest keys. Loads of the other keys must take no lock
+// that writers share, and loads of the new keys must stop taking one after
+// a number of look-ups bounded by the map's size (for Map, they take none
+// at all). A Map that kept new keys behind its lock until enough look-ups
+// had missed, and did not count those that found their key there, would
+// take the lock for every one of them, for ever.
 func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
 	const size, fresh = 1 << 14, 64
-	m := promotedMap(size)
+	m := filledMap(size)
 	for k := size; k < size+fresh; k++ {
 		m.Store(k, k)
 	}
@@ -440,7 +425,7 @@ func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
 		m.Load(k)
 	}
 	if n := syncmap.LockCount(m) - before; n != 0 {
-		t.Errorf("%d loads of keys in the read map took the lock %d times; want 0", size, n)
+		t.Errorf("%d loads of older keys took the lock %d times; want 0", size, n)
 	}
 	const bound = 2*(size+fresh) + 64
 	for loads := 0; ; loads += fresh {
@@ -581,7 +566,7 @@ func TestStoredZeroValueIsPresent(t *testing.T) {
 func TestCompareOnMissingKeyFails(t *testing.T) {
 	var m syncmap.Map[int, int]
 	m.Store(1, 0)
-	m.Delete(1) // 1 is now a deleted entry of the read map
+	m.Delete(1) // 1 is now a deleted entry, still in its segment
 	for _, k := range []int{1, 2} {
 		if m.CompareAndSwap(k, 0, 7) {
 			t.Errorf("CompareAndSwap(%d, 0, 7) on a missing key = true; want false", k)
@@ -641,14 +626,14 @@ func TestCompareNonComparablePanics(t *testing.T) {
 }
 
 // TestCompareUncomparableDynamicValuePanics checks that a panic of == inside
-// CompareAndSwap, on the lock-free path and on the locked one, leaves the
-// map usable.
+// CompareAndSwap, of a key stored before or after a Range, leaves the map
+// usable.
 func TestCompareUncomparableDynamicValuePanics(t *testing.T) {
 	var m syncmap.Map[string, any]
-	m.Store("read", []int{1})
-	m.Range(func(string, any) bool { return true }) // promote: "read" is in the read map
-	m.Store("dirty", []int{2})                      // "dirty" is in the dirty map only
-	for _, k := range []string{"read", "dirty"} {
+	m.Store("before", []int{1})
+	m.Range(func(string, any) bool { return true })
+	m.Store("after", []int{2})
+	for _, k := range []string{"before", "after"} {
 		r := mustPanic(t, "CompareAndSwap on a []int value", func() { m.CompareAndSwap(k, []int{1}, 0) })
 		if _, ok := r.(runtime.Error); !ok {
 			t.Errorf("CompareAndSwap(%s) panicked with %v; want a runtime.Error", k, r)
@@ -680,9 +665,9 @@ func withTimeout(t *testing.T, f func()) {
 }
 
 // testValueType takes a Map[int, V] through every state of an entry: live,
-// deleted, expunged (left out of the dirty table while LoadOrCompute
-// computes its key), revived, and live again after promotion, checking
-// what each method sees. vals must be three distinct values.
+// deleted, expunged (taken out of its segment while LoadOrCompute computes
+// its key), stored again, and swept, checking what each method sees. vals
+// must be three distinct values.
 func testValueType[V comparable](t *testing.T, vals [3]V) {
 	var m syncmap.Map[int, V]
 	load := func(k int, want V, wantOK bool) {
@@ -692,21 +677,21 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 		}
 	}
 	var zero V
-	promote := func() { m.Range(func(int, V) bool { return true }) }
+	rangeAll := func() { m.Range(func(int, V) bool { return true }) }
 
 	m.Store(0, vals[0])
 	m.Store(1, vals[1])
-	promote()
+	rangeAll()
 	load(0, vals[0], true)
 	m.Delete(1)
 	load(1, zero, false)
-	m.Store(2, vals[2]) // makes a dirty table
+	m.Store(2, vals[2]) // sweeps 1 out
 	load(1, zero, false)
-	if v, loaded := m.LoadOrStore(1, vals[1]); loaded || v != vals[1] { // revives 1
+	if v, loaded := m.LoadOrStore(1, vals[1]); loaded || v != vals[1] { // a new entry for 1
 		t.Fatalf("LoadOrStore(1) = %v, %v; want %v, false", v, loaded, vals[1])
 	}
 	m.Delete(1)
-	v, loaded := m.LoadOrCompute(1, func() V { // expunges 1, then revives it
+	v, loaded := m.LoadOrCompute(1, func() V { // expunges 1, then stores it again
 		load(1, zero, false)
 		if m.CompareAndSwap(1, zero, vals[0]) || m.CompareAndDelete(1, zero) {
 			t.Fatalf("compare on expunged key 1 succeeded")
@@ -716,7 +701,7 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	if loaded || v != vals[1] {
 		t.Fatalf("LoadOrCompute(1) = %v, %v; want %v, false", v, loaded, vals[1])
 	}
-	promote()
+	rangeAll()
 	load(1, vals[1], true)
 	load(2, vals[2], true)
 	if v, loaded := m.Swap(0, vals[1]); !loaded || v != vals[0] {
@@ -729,11 +714,11 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	if !m.CompareAndDelete(0, vals[2]) {
 		t.Fatalf("CompareAndDelete(0, %v) = false; want true", vals[2])
 	}
-	m.Store(3, vals[0]) // makes a dirty table
+	m.Store(3, vals[0]) // may sweep 0 out
 	if m.CompareAndSwap(0, zero, vals[0]) || m.CompareAndDelete(0, zero) {
 		t.Fatalf("compare on deleted key 0 succeeded")
 	}
-	m.Store(0, vals[0]) // revives 0 through Store
+	m.Store(0, vals[0]) // stores 0 again
 	n := 0
 	m.Range(func(k int, v V) bool { n++; return true })
 	if n != 4 {
@@ -792,7 +777,7 @@ func TestClear(t *testing.T) {
 		m.Store(i, i)
 	}
 	m.Range(func(int, int) bool { return true })
-	m.Store(10, 10) // amended: 10 is in the dirty map only
+	m.Store(10, 10) // stored since the Range
 	m.Clear()
 	if got := contents(&m); len(got) != 0 {
 		t.Errorf("contents after Clear = %v; want none", got)
@@ -808,10 +793,9 @@ func TestClear(t *testing.T) {
 	}
 }
 
-// TestRangeDuringClear runs Range on a map that a new key has just amended,
-// so that Range must take mu to promote it, while another goroutine clears
-// it: a Clear that takes mu first leaves Range an empty map to walk. Each
-// Range must see the one key stored since the last Clear, or nothing.
+// TestRangeDuringClear runs Range on a map that another goroutine stores a
+// key into and clears, again and again. Each Range must see the one key
+// stored since the last Clear, or nothing.
 func TestRangeDuringClear(t *testing.T) {
 	var m syncmap.Map[int, int]
 	var done atomic.Bool
@@ -819,7 +803,7 @@ func TestRangeDuringClear(t *testing.T) {
 		if g == 0 {
 			defer done.Store(true)
 			for i := range rounds(20000) {
-				m.Store(i, i) // amends the map, which Clear left without a read map
+				m.Store(i, i)
 				m.Clear()
 			}
 			return
@@ -899,7 +883,7 @@ func TestDeletedKeysAreCollected(t *testing.T) {
 				runtime.SetFinalizer(v2, onGC)
 				m.Store(k, v2)
 			}
-			m.Range(func(k, v *object) bool { // promote, then delete everything
+			m.Range(func(k, v *object) bool { // delete everything
 				m.Delete(k)
 				return true
 			})
@@ -952,7 +936,7 @@ func testReplacedValuesAreCollected[V comparable](t *testing.T, value func(*obje
 	for k := range n {
 		m.Store(k, tracked())
 		if k == n/2 {
-			m.Range(func(int, V) bool { return true }) // promote: later keys' values go through the read map
+			m.Range(func(int, V) bool { return true })
 		}
 		switch v, _ := m.Load(k); k % 3 {
 		case 0:
@@ -970,20 +954,19 @@ func testReplacedValuesAreCollected[V comparable](t *testing.T, value func(*obje
 	runtime.KeepAlive(&m)
 }
 
-// TestDirtyOnlyKeysAreCollected checks that a key deleted while only the
-// dirty table holds it is released at once, with its value, whichever
-// method deletes it.
-func TestDirtyOnlyKeysAreCollected(t *testing.T) {
+// TestDeletedValuesAreCollectedAtOnce stores and deletes keys of a small
+// map, through every method that deletes: each value must be collected as
+// soon as its key is deleted, and the keys once one more key is stored,
+// which sweeps their deleted entries out.
+func TestDeletedValuesAreCollectedAtOnce(t *testing.T) {
 	var m syncmap.Map[*object, *object]
 	m.Store(new(object), nil)
-	m.Range(func(*object, *object) bool { return true }) // promote: new keys are in the dirty table only
-	var collected atomic.Int64
-	onGC := func(*object) { collected.Add(1) }
+	var keys, values atomic.Int64
 	const n = 30
 	for i := range n {
 		k, v := new(object), new(object)
-		runtime.SetFinalizer(k, onGC)
-		runtime.SetFinalizer(v, onGC)
+		runtime.SetFinalizer(k, func(*object) { keys.Add(1) })
+		runtime.SetFinalizer(v, func(*object) { values.Add(1) })
 		m.Store(k, v)
 		switch i % 3 {
 		case 0:
@@ -994,7 +977,9 @@ func TestDirtyOnlyKeysAreCollected(t *testing.T) {
 			m.CompareAndDelete(k, v)
 		}
 	}
-	waitCollected(t, &collected, 2*n, "deleted keys and values")
+	waitCollected(t, &values, n, "deleted values")
+	m.Store(new(object), nil)
+	waitCollected(t, &keys, n, "deleted keys, after one more store")
 	runtime.KeepAlive(&m) // the deleted keys must go, not the map
 }
 
@@ -1016,18 +1001,18 @@ func waitCollected(t *testing.T, collected *atomic.Int64, want int, what string)
 	}
 }
 
-// promotedMap returns a map of n keys, all in its read map.
-func promotedMap(n int) *syncmap.Map[int, int] {
+// filledMap returns a map of the keys 0 to n-1, each with itself as its
+// value.
+func filledMap(n int) *syncmap.Map[int, int] {
 	m := new(syncmap.Map[int, int])
 	for i := range n {
 		m.Store(i, i)
 	}
-	m.Range(func(int, int) bool { return true }) // promote
 	return m
 }
 
 func TestReadPathsDoNotAllocate(t *testing.T) {
-	m := promotedMap(100)
+	m := filledMap(100)
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -1085,7 +1070,7 @@ func TestWritesAllocateOnce(t *testing.T) {
 func computeZero() int { return 0 }
 
 func TestIteratorsAllocateOnlyTheirClosure(t *testing.T) {
-	m := promotedMap(100)
+	m := filledMap(100)
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -1165,7 +1150,7 @@ func TestLen(t *testing.T) {
 	m.Store("b", 2)
 	m.Store("a", 3) // an overwrite adds nothing
 	check(2)
-	m.Range(func(string, int) bool { return true }) // promote
+	m.Range(func(string, int) bool { return true })
 	m.Delete("a")
 	m.Delete("a")
 	check(1)
@@ -1188,7 +1173,6 @@ func TestLenWithSharedKeys(t *testing.T) {
 	for k := range stable {
 		m.Store(-1-k, k)
 	}
-	m.Range(func(int, int) bool { return true }) // promote: writes need no lock
 	g := goroutines()
 	stop := churn(g, func(i, r int) {
 		k := r % shared
@@ -1244,8 +1228,7 @@ func TestLenWhileKeysRevive(t *testing.T) {
 		m.Store(k, new(int))
 	}
 	m.Store(0, new(int))
-	m.Range(func(int, *int) bool { return true }) // promote: revives need no lock
-	m.Delete(0)
+	m.Delete(0) // its entry stays: stores give it a value without a lock
 	p := new(int)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8 * runtime.NumCPU()))
 	stop := churn(goroutines(), func(_, r int) {
@@ -1418,8 +1401,8 @@ func runGoroutines(t *testing.T, n int, f func(g int)) {
 
 // testDisjointKeys takes each goroutine's own keys through their whole
 // lifecycle while the others do the same: no call may see another
-// goroutine's work. New keys keep arriving, so the dirty map is rebuilt and
-// promoted throughout.
+// goroutine's work. New keys keep arriving, so segments are swept, rebuilt
+// and split throughout.
 func testDisjointKeys(t *testing.T, m refmap.Interface[int, int]) {
 	const keysPer = 16
 	n := rounds(300)
@@ -1446,8 +1429,8 @@ func testDisjointKeys(t *testing.T, m refmap.Interface[int, int]) {
 				check(fmt.Sprintf("Load(%d) = %d, %v after delete", k, v, ok), !ok)
 				v, ok = m.LoadOrStore(k, 6)
 				check(fmt.Sprintf("LoadOrStore(%d, 6) = %d, %v on missing key", k, v, ok), !ok && v == 6)
-				// Old keys of this goroutine, deleted or not, fall out of
-				// the read map as the map is rebuilt around them.
+				// Old keys of this goroutine, deleted or not, are swept
+				// out, or moved, as the map is rebuilt around them.
 				if r > 0 {
 					old := k - keysPer
 					v, ok = m.LoadAndDelete(old)
@@ -1464,8 +1447,8 @@ func testDisjointKeys(t *testing.T, m refmap.Interface[int, int]) {
 // testLoadOrStoreOneWinner has every goroutine LoadOrStore its own value for
 // the same keys: for each key, exactly one goroutine stores, and everyone
 // gets its value. The first round races on new keys, which go through the
-// lock; the second on deleted keys of the read map, which are revived
-// without it.
+// lock; the second on deleted keys still in their segments, which take a
+// value without it.
 func testLoadOrStoreOneWinner(t *testing.T, m refmap.Interface[int, int]) {
 	keys := rounds(1000)
 	n := goroutines()
@@ -1501,7 +1484,7 @@ func testLoadOrStoreOneWinner(t *testing.T, m refmap.Interface[int, int]) {
 				t.Errorf("round %d: Load(%d) = %d; want the winner's %d", round, k, v, actual[0][k])
 			}
 		}
-		m.Range(func(k, _ int) bool { // promote, then delete in place
+		m.Range(func(k, _ int) bool { // delete in place
 			m.Delete(k)
 			return true
 		})
@@ -1509,7 +1492,7 @@ func testLoadOrStoreOneWinner(t *testing.T, m refmap.Interface[int, int]) {
 }
 
 // testCompareAndSwapCounter increments one key with CompareAndSwap loops
-// while other goroutines churn other keys, forcing rebuilds and promotions:
+// while other goroutines churn other keys, forcing sweeps and rebuilds:
 // no increment may be lost.
 func testCompareAndSwapCounter(t *testing.T, m refmap.Interface[int, int]) {
 	const counter = -1

@@ -1,0 +1,200 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+import (
+	"iter"
+	"reflect"
+	"sync/atomic"
+	"unsafe"
+)
+
+// A directory maps hashes to segments, as in extendible hashing: it has
+// 1<<depth slots, and the segment of a key is the one in the slot that the
+// top depth bits of its hash select. A segment of local depth d holds the
+// keys whose hashes begin with the same d bits, and fills the 1<<(depth-d)
+// slots that begin with them (its span).
+//
+// A directory also carries what every call needs with it: the Map's hasher
+// and value settings, and the counter of the keys of its generation (from
+// the Map's first key, or from a Clear, to the next Clear).
+type directory[K comparable, V any] struct {
+	hs    hasher
+	mode  valueMode
+	cmp   comparison
+	depth uint8
+	count *counter
+
+	// slots is the directory itself. A slot's segment and array change with
+	// the lock of the segment that fills it held (see segment.go); a
+	// directory whose depth grows is replaced by a new one (see double),
+	// which takes every segment's lock.
+	slots []dirSlot[K, V]
+}
+
+// A dirSlot is a slot of a directory: a segment, and the segment's array,
+// which readers probe, found with the slot, without a look at the
+// segment. A reader needs the array and its length together, and the
+// slot's writer changes both: seq tells the reader whether it read them
+// from one write (see load).
+type dirSlot[K comparable, V any] struct {
+	// seq counts the writes of the slot, twice each: it is odd while one
+	// is under way.
+	seq atomic.Uint32
+
+	// info is the length of the array, and in its top byte the depth of
+	// the segment it was made for (see pack).
+	info atomic.Uint32
+
+	arr atomic.Pointer[group[K, V]] // the first group of the array
+	seg atomic.Pointer[segment[K, V]]
+}
+
+// load returns the slot's array, and the depth of the segment it was made
+// for, read from one write of the slot.
+func (ds *dirSlot[K, V]) load() (g0 *group[K, V], n uintptr, depth uint8) {
+	for {
+		seq := ds.seq.Load()
+		g0, info := ds.arr.Load(), ds.info.Load()
+		if seq&1 == 0 && ds.seq.Load() == seq {
+			return g0, uintptr(info & (1<<24 - 1)), uint8(info >> 24)
+		}
+	}
+}
+
+// loadArray returns the slot's array, as load does.
+func (ds *dirSlot[K, V]) loadArray() (a array[K, V], depth uint8) {
+	g0, n, depth := ds.load()
+	return unsafe.Slice((*group[K, V])(g0), n), depth
+}
+
+// store writes the slot: array a, of segment s, of the given depth. The
+// caller holds the lock of the segment that the slot held, or is making
+// the directory.
+func (ds *dirSlot[K, V]) store(a array[K, V], depth uint8, s *segment[K, V]) {
+	if uint64(len(a)) >= 1<<24 {
+		panic("syncmap: internal error: a segment of more than 16M groups")
+	}
+	ds.seq.Add(1)
+	ds.arr.Store(&a[0])
+	ds.info.Store(uint32(len(a)) | uint32(depth)<<24)
+	ds.seg.Store(s)
+	ds.seq.Add(1)
+}
+
+// groupAt returns group i of the array whose first group is g0. The index
+// is not checked: the look-up computes it below the array's length by
+// construction, and a check would cost it a tenth of its instructions.
+func groupAt[K comparable, V any](g0 *group[K, V], i uintptr) *group[K, V] {
+	return (*group[K, V])(unsafe.Add(unsafe.Pointer(g0), i*unsafe.Sizeof(*g0)))
+}
+
+// newDirectory returns the directory of a new generation of a Map: one
+// segment of one empty group.
+func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison) *directory[K, V] {
+	// One allocation for the directory and its slot. Not for the counter:
+	// every directory of the generation points to it, and would keep this
+	// one, and the arrays of its slot, from being collected.
+	a := new(struct {
+		d     directory[K, V]
+		slots [1]dirSlot[K, V]
+	})
+	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, count: new(counter), slots: a.slots[:]}
+	s := newSegment[K, V](0, newArray[K, V](1))
+	a.slots[0].store(s.arr, 0, s)
+	return &a.d
+}
+
+// firstDirectory returns the directory of a Map's first generation, with a
+// hasher of its own.
+func firstDirectory[K comparable, V any]() *directory[K, V] {
+	vt := reflect.TypeFor[V]()
+	return newDirectory[K, V](newHasher[K](), valueModeOf(vt), comparisonOf(vt))
+}
+
+// find returns the entry of key, or nil, with the hash of key and its
+// slot. It is the look-up of every call that takes a key, with or without
+// its segment's lock: a reader probes the array it loads from the slot;
+// with the lock held, that is the segment's current array.
+func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, ds *dirSlot[K, V]) {
+	if d.hs.kind == kindInteger { // hash, inlined
+		h = hashInteger(&d.hs, key)
+	} else {
+		h = hashOther(&d.hs, key)
+	}
+	ds = d.slotOf(h)
+	g0, n, _ := ds.load()
+	g := groupOf(h, n)
+	match := lsbs * h2(h)
+	for range n {
+		grp := groupAt(g0, g)
+		ctrl := atomic.LoadUint64(&grp.ctrl)
+		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
+			if e := grp.slots[b.first()].Load(); e != nil && e.key == key {
+				return e, h, ds
+			}
+		}
+		if !overflowed(ctrl) {
+			break
+		}
+		if g++; g == n {
+			g = 0
+		}
+	}
+	return nil, h, ds
+}
+
+// slotOf returns the slot for hash h: the top depth bits of h. The shift
+// is split in two so that a directory of one slot, whose index takes none
+// of the hash's bits, needs no shift by 64. The index is below len(slots),
+// which is 1<<depth, so the slot is read without a bounds check.
+func (d *directory[K, V]) slotOf(h uint64) *dirSlot[K, V] {
+	return at(d.slots, uintptr((h>>1)>>((63-d.depth)&63)))
+}
+
+// span returns the slots filled by a segment of depth sd whose keys have
+// hash h: [lo, lo+n).
+func (d *directory[K, V]) span(h uint64, sd uint8) (lo, n int) {
+	n = 1 << (d.depth - sd)
+	lo = int((h>>1)>>((63-d.depth)&63)) &^ (n - 1)
+	return lo, n
+}
+
+// doubled returns a copy of d with twice as many slots, each slot of d
+// becoming two with its segment and array. The caller holds the lock of
+// every segment of d, so that no slot changes while it copies.
+func (d *directory[K, V]) doubled() *directory[K, V] {
+	d2 := &directory[K, V]{hs: d.hs, mode: d.mode, cmp: d.cmp, depth: d.depth + 1, count: d.count}
+	d2.slots = make([]dirSlot[K, V], 2*len(d.slots))
+	for i := range d.slots {
+		s := d.slots[i].seg.Load()
+		for j := 2 * i; j < 2*i+2; j++ {
+			d2.slots[j].store(s.arr, s.depth, s)
+		}
+	}
+	return d2
+}
+
+// segments returns an iterator over the segments of d, each once, in the
+// order of their slots. The caller holds the map's lock, so that no
+// segment splits while it iterates.
+func (d *directory[K, V]) segments() iter.Seq[*segment[K, V]] {
+	return func(yield func(*segment[K, V]) bool) {
+		for i := 0; i < len(d.slots); {
+			s := d.slots[i].seg.Load()
+			if !yield(s) {
+				return
+			}
+			i += 1 << (d.depth - s.depth)
+		}
+	}
+}
+
+// at returns &s[i] without checking that i < len(s), which the caller
+// guarantees: the read path indexes with numbers that are in range by
+// construction, and the checks would cost it a tenth of its instructions.
+func at[T any](s []T, i uintptr) *T {
+	var t T
+	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s)), i*unsafe.Sizeof(t)))
+}
