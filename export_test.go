@@ -44,6 +44,15 @@ func SetTestHash(f func(h uint64) uint64) (restore func()) {
 	return func() { testHash = old }
 }
 
+// SetSplitHook makes every split of a segment call f between the
+// publications of its two halves, and returns a function that undoes it.
+// Tests that call it must not run in parallel.
+func SetSplitHook(f func()) (restore func()) {
+	old := splitHook
+	splitHook = f
+	return func() { splitHook = old }
+}
+
 // LockCount returns how many times the methods of m have taken its mutex,
 // the one lock that every writer of the map shares.
 func LockCount[K comparable, V any](m *Map[K, V]) uint64 {

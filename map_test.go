@@ -445,6 +445,96 @@ func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
 	}
 }
 
+// TestMapLockIsRare counts the acquisitions of the map's own lock, the one
+// lock that every writer of a Map shares, which bounds how far the map
+// scales with cores. On maps of 1<<14 keys and more, adding new keys in the
+// ways a cache does (a fill: a miss, LoadOrStore, then loads; a growing
+// cache: one new key every hundred calls, the rest loads, the newest keys
+// the hottest; inserts: LoadOrStore of new keys) must take it at most once
+// per 500 new keys, and loads, hits or misses, never.
+func TestMapLockIsRare(t *testing.T) {
+	const start, added = 1 << 14, 1 << 16
+	workloads := []struct {
+		name string
+		add  func(m *syncmap.Map[int, int], k int)
+	}{
+		{"fill", func(m *syncmap.Map[int, int], k int) {
+			m.Load(k)
+			m.LoadOrStore(k, k)
+			m.Load(k)
+			m.Load(k)
+		}},
+		{"growing cache", func(m *syncmap.Map[int, int], k int) {
+			m.Store(k, k)
+			for i := range 99 {
+				if i%2 == 0 {
+					m.Load(k - i%1024) // among the newest
+				} else {
+					m.Load((k*31 + i*7919) % k)
+				}
+			}
+		}},
+		{"LoadOrStore of new keys", func(m *syncmap.Map[int, int], k int) { m.LoadOrStore(k, k) }},
+	}
+	for _, w := range workloads {
+		t.Run(w.name, func(t *testing.T) {
+			m := filledMap(start)
+			before := syncmap.LockCount(m)
+			for k := start; k < start+added; k++ {
+				w.add(m, k)
+			}
+			locks := syncmap.LockCount(m) - before
+			t.Logf("%d new keys on a map of %d took the map's lock %d times", added, start, locks)
+			if locks*500 > added {
+				t.Errorf("%d new keys on a map of %d took the map's lock %d times; want at most one per 500", added, start, locks)
+			}
+			before = syncmap.LockCount(m)
+			for k := range 2 * (start + added) { // half of them hits, half misses
+				m.Load(k)
+			}
+			if n := syncmap.LockCount(m) - before; n != 0 {
+				t.Errorf("loads took the map's lock %d times; want none", n)
+			}
+		})
+	}
+}
+
+// TestSmallMapsStaySmall measures the heap that small maps hold, with
+// GOMAXPROCS at 64, after their keys are stored and after they are read
+// and ranged over: a map of one key must take at most 1 KB, one of ten
+// keys at most 2 KB, whatever the number of cores.
+func TestSmallMapsStaySmall(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(64))
+	const maps = 1000
+	for _, tc := range []struct {
+		keys  int
+		limit uint64
+	}{{1, 1024}, {10, 2048}} {
+		ms := make([]syncmap.Map[int, int], maps)
+		base := liveHeap()
+		for i := range ms {
+			for k := range tc.keys {
+				ms[i].Store(k, k)
+			}
+		}
+		stored := (liveHeap() - base) / maps
+		for i := range ms {
+			for k := range tc.keys {
+				ms[i].Load(k)
+				ms[i].Load(-k)
+			}
+			ms[i].Range(func(int, int) bool { return true })
+			ms[i].Len()
+		}
+		read := (liveHeap() - base) / maps
+		t.Logf("a map of %d keys: %d bytes once stored, %d once read", tc.keys, stored, read)
+		if stored > tc.limit || read > tc.limit {
+			t.Errorf("a map of %d keys takes %d bytes once stored, %d once read; want at most %d", tc.keys, stored, read, tc.limit)
+		}
+		runtime.KeepAlive(ms)
+	}
+}
+
 // TestMapsDoNotShareSeeds checks that two Maps hash the same keys
 // differently, so that keys found to collide in one do not in the other.
 func TestMapsDoNotShareSeeds(t *testing.T) {
@@ -819,6 +909,152 @@ func TestRangeDuringClear(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestClearIsAtomic checks that Clear deletes every key at one instant,
+// however many segments hold them. While one goroutine clears a map of
+// keys spread over dozens of segments, a second waits to see one of them
+// gone, and then stores a marker; a third waits to see the marker, and then
+// must find every old key gone: the marker was stored after Clear took
+// effect, and nobody stores the old keys again. A Clear that cleared one
+// segment after another would let the marker land in a segment cleared
+// first while keys of segments cleared last were still there.
+func TestClearIsAtomic(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	// More threads than cores: the operating system then suspends a Clear
+	// at any instruction, for a time slice, as it would a slow one.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8 * runtime.NumCPU()))
+	const keys, marker = 256, -1
+	for round := range rounds(300) {
+		var m syncmap.Map[int, int]
+		for k := range keys {
+			m.Store(k, k)
+		}
+		if segs, _ := syncmap.Segments(&m); segs < 16 {
+			t.Fatalf("%d keys fill %d segments; want at least 16", keys, segs)
+		}
+		var marked atomic.Bool
+		runGoroutines(t, 3, func(g int) {
+			switch g {
+			case 0:
+				m.Clear()
+			case 1:
+				defer marked.Store(true)
+				for {
+					for k := range keys {
+						if _, ok := m.Load(k); !ok {
+							m.Store(marker, 0)
+							return
+						}
+					}
+				}
+			case 2:
+				for {
+					if _, ok := m.Load(marker); !ok {
+						if marked.Load() {
+							return // the marker is gone: reported below
+						}
+						continue
+					}
+					for k := range keys {
+						if v, ok := m.Load(k); ok {
+							t.Errorf("round %d: Load(%d) = %d, true after a key stored once Clear took effect; want the key gone", round, k, v)
+							return
+						}
+					}
+					return
+				}
+			}
+		})
+		if _, ok := m.Load(marker); !ok {
+			t.Errorf("round %d: a key stored once Clear took effect is gone", round)
+		}
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// TestSplitsLoseNothing has goroutines add keys of their own, and delete
+// and store them again, on a map of segments of one group, so that
+// segments are swept, rebuilt and split, and the directory doubles, all the
+// time, one segment's work racing with another's; while readers load keys
+// that nobody touches and rangers walk the map. Every key a writer has
+// stored must be found at once, every untouched key every time, no key
+// twice by one Range, and at the end, the map must hold exactly what was
+// stored. Each split pauses between the publications of its two halves, so
+// that rangers often find a split half done.
+func TestSplitsLoseNothing(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	defer syncmap.SetSplitHook(func() { time.Sleep(time.Microsecond) })()
+	const stable, writers, perWriter = 64, 4, 2000
+	n := rounds(perWriter)
+	var m syncmap.Map[int, int]
+	for k := range stable {
+		m.Store(-1-k, k)
+	}
+	var done atomic.Int32
+	runGoroutines(t, writers+2, func(g int) {
+		switch {
+		case g < writers:
+			defer done.Add(1)
+			for i := range n {
+				k := g*n + i
+				m.Store(k, k)
+				if v, ok := m.Load(k); !ok || v != k {
+					t.Errorf("Load(%d) = %d, %v right after Store(%d, %d)", k, v, ok, k, k)
+					return
+				}
+				if i%3 == 0 && i > 0 {
+					old := k - 1
+					m.Delete(old)
+					m.Store(old, old) // its deleted entry, or a new one if swept
+				}
+			}
+		case g == writers:
+			for done.Load() < writers {
+				for k := range stable {
+					if v, ok := m.Load(-1 - k); !ok || v != k {
+						t.Errorf("Load(%d) = %d, %v while others split segments; want %d, true", -1-k, v, ok, k)
+						return
+					}
+				}
+			}
+		default:
+			for done.Load() < writers {
+				seen := make(map[int]bool)
+				bad := ""
+				m.Range(func(k, v int) bool {
+					if seen[k] || k != v && k >= 0 || k < 0 && v != -1-k {
+						bad = fmt.Sprintf("Range visited %d = %d (seen before: %v)", k, v, seen[k])
+						return false
+					}
+					seen[k] = true
+					return true
+				})
+				for k := range stable {
+					if bad == "" && !seen[-1-k] {
+						bad = fmt.Sprintf("Range missed key %d, which nobody touches", -1-k)
+					}
+				}
+				if bad != "" {
+					t.Error(bad)
+					return
+				}
+			}
+		}
+	})
+	if err := syncmap.CheckTables(&m); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Len(), stable+writers*n; got != want {
+		t.Errorf("Len() = %d; want %d", got, want)
+	}
+	for k := range writers * n {
+		if v, ok := m.Load(k); !ok || v != k {
+			t.Fatalf("after the writers, Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+		}
+	}
 }
 
 // TestCopyIsCaughtByVet checks that go vet reports a copy of a Map, as it

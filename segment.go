@@ -222,10 +222,18 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	// half in the lower slots then meets no old array above it (see
 	// Map.Range).
 	s.publishLocked(d, h|1<<bit, s1.arr, s1, 2)
+	if splitHook != nil {
+		splitHook()
+	}
 	s.publishLocked(d, h&^(1<<bit), s0.arr, s0, 2)
 	s.dropLocked()
 	return split
 }
+
+// splitHook, if not nil, runs between the publications of the two halves
+// of a split. It is set only by tests (SetSplitHook in export_test.go),
+// while no Map is in use, to hold that moment open.
+var splitHook func()
 
 // moveLocked puts the entries of s that are not expunged into a0, or, if
 // a1 is not nil, into a0 and a1 by the bit of their hash that follows the
