@@ -67,7 +67,7 @@ func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V
 // loadPresent returns the value of key, if it has one, without a lock.
 func (m *Map[K, V]) loadPresent(key K) (value V, ok bool) {
 	if d := m.dir.Load(); d != nil {
-		if e, _, _ := d.find(key); e != nil {
+		if e, _ := d.find(key); e != nil {
 			return e.load(d.mode)
 		}
 	}
@@ -131,7 +131,7 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 	h := hash(&m.directory().hs, key) // before any lock: it may panic
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	e, _, _ := d.find(key)
+	e, _ := d.find(key)
 	if e != nil {
 		if v, ok := e.load(d.mode); ok {
 			return v, true, nil
@@ -210,7 +210,7 @@ func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
 	s.releaseLocked(key, err)
-	if e, _, _ := d.find(key); e != nil {
+	if e, _ := d.find(key); e != nil {
 		if v, ok := e.load(d.mode); ok {
 			return v, true, nil
 		}

@@ -40,14 +40,15 @@ type directory[K comparable, V any] struct {
 // from one write (see load).
 type dirSlot[K comparable, V any] struct {
 	// seq counts the writes of the slot, twice each: it is odd while one
-	// is under way.
-	seq atomic.Uint32
+	// is under way. It is read and written atomically, like the fields
+	// below.
+	seq uint32
 
 	// info is the length of the array, and in its top byte the depth of
-	// the segment it was made for (see pack).
-	info atomic.Uint32
+	// the segment it was made for.
+	info uint32
 
-	arr atomic.Pointer[group[K, V]] // the first group of the array
+	arr unsafe.Pointer // *group[K, V]: the first group of the array
 	seg atomic.Pointer[segment[K, V]]
 }
 
@@ -55,10 +56,10 @@ type dirSlot[K comparable, V any] struct {
 // for, read from one write of the slot.
 func (ds *dirSlot[K, V]) load() (g0 *group[K, V], n uintptr, depth uint8) {
 	for {
-		seq := ds.seq.Load()
-		g0, info := ds.arr.Load(), ds.info.Load()
-		if seq&1 == 0 && ds.seq.Load() == seq {
-			return g0, uintptr(info & (1<<24 - 1)), uint8(info >> 24)
+		seq := atomic.LoadUint32(&ds.seq)
+		p, info := atomic.LoadPointer(&ds.arr), atomic.LoadUint32(&ds.info)
+		if seq&1 == 0 && atomic.LoadUint32(&ds.seq) == seq {
+			return (*group[K, V])(p), uintptr(info & (1<<24 - 1)), uint8(info >> 24)
 		}
 	}
 }
@@ -76,11 +77,11 @@ func (ds *dirSlot[K, V]) store(a array[K, V], depth uint8, s *segment[K, V]) {
 	if uint64(len(a)) >= 1<<24 {
 		panic("syncmap: internal error: a segment of more than 16M groups")
 	}
-	ds.seq.Add(1)
-	ds.arr.Store(&a[0])
-	ds.info.Store(uint32(len(a)) | uint32(depth)<<24)
+	atomic.AddUint32(&ds.seq, 1)
+	atomic.StorePointer(&ds.arr, unsafe.Pointer(&a[0]))
+	atomic.StoreUint32(&ds.info, uint32(len(a))|uint32(depth)<<24)
 	ds.seg.Store(s)
-	ds.seq.Add(1)
+	atomic.AddUint32(&ds.seq, 1)
 }
 
 // groupAt returns group i of the array whose first group is g0. The index
@@ -113,11 +114,12 @@ func firstDirectory[K comparable, V any]() *directory[K, V] {
 	return newDirectory[K, V](newHasher[K](), valueModeOf(vt), comparisonOf(vt))
 }
 
-// find returns the entry of key, or nil, with the hash of key and its
-// slot. It is the look-up of every call that takes a key, with or without
-// its segment's lock: a reader probes the array it loads from the slot;
-// with the lock held, that is the segment's current array.
-func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, ds *dirSlot[K, V]) {
+// find returns the entry of key, or nil, and the slot of key. It is the
+// look-up of every call that takes a key, with or without its segment's
+// lock: a reader probes the array it loads from the slot; with the lock
+// held, that is the segment's current array.
+func (d *directory[K, V]) find(key K) (e *entry[K, V], ds *dirSlot[K, V]) {
+	var h uint64
 	if d.hs.kind == kindInteger { // hash, inlined
 		h = hashInteger(&d.hs, key)
 	} else {
@@ -131,8 +133,8 @@ func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, ds *dirSlot[K, 
 		grp := groupAt(g0, g)
 		ctrl := atomic.LoadUint64(&grp.ctrl)
 		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
-			if e := grp.slots[b.first()].Load(); e != nil && e.key == key {
-				return e, h, ds
+			if e := at(grp.slots[:], b.first()).Load(); e != nil && e.key == key {
+				return e, ds
 			}
 		}
 		if !overflowed(ctrl) {
@@ -142,7 +144,7 @@ func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, ds *dirSlot[K, 
 			g = 0
 		}
 	}
-	return nil, h, ds
+	return nil, ds
 }
 
 // slotOf returns the slot for hash h: the top depth bits of h. The shift

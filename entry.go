@@ -9,16 +9,25 @@ import (
 	"unsafe"
 )
 
+// sentinels are the values of entry.p that are not values: expunged, and
+// storedNil. They are compared with p but never dereferenced or converted
+// to a *V: each is an int of its own, which no value can share an address
+// with, so they are valid sentinels for every V, zero-size types included,
+// and they pass the pointer checks that -race enables. Their addresses are
+// known when the program is linked, so a comparison with them loads
+// nothing.
+var sentinels struct {
+	expunged  int
+	storedNil int
+}
+
 // expunged marks an entry that was deleted and then left its segment's
-// array. It is compared with entry.p but never dereferenced or converted to
-// a *V: it points to an int of its own, which no value can share an address
-// with, so it is a valid sentinel for every V, zero-size types included,
-// and it passes the pointer checks that -race enables.
-var expunged = unsafe.Pointer(new(int))
+// array.
+func expunged() unsafe.Pointer { return unsafe.Pointer(&sentinels.expunged) }
 
 // storedNil is the p of an entry that holds a nil value of a pointer-shaped
 // V (see valuesDirect), whose p is otherwise the value itself.
-var storedNil = unsafe.Pointer(new(int))
+func storedNil() unsafe.Pointer { return unsafe.Pointer(&sentinels.storedNil) }
 
 // An entry holds one key and its value. The slots of a segment's array
 // point to entries; an entry's key never changes, its value does.
@@ -144,7 +153,7 @@ func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
 		if p := *(*unsafe.Pointer)(unsafe.Pointer(&value)); p != nil {
 			return p
 		}
-		return storedNil
+		return storedNil()
 	}
 	p := new(V)
 	*p = value
@@ -155,11 +164,11 @@ func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
 // expunged. Values are never written once published, so p may be read at
 // any later time.
 func valueAt[V any](p unsafe.Pointer, mode valueMode) (value V, ok bool) {
-	if p == nil || p == expunged {
+	if p == nil || p == expunged() {
 		return value, false
 	}
 	if mode == valuesDirect {
-		if p != storedNil {
+		if p != storedNil() {
 			*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
 		}
 		return value, true
@@ -169,22 +178,33 @@ func valueAt[V any](p unsafe.Pointer, mode valueMode) (value V, ok bool) {
 
 // present reports whether p is a value rather than nil or expunged.
 func present(p unsafe.Pointer) bool {
-	return p != nil && p != expunged
+	return p != nil && p != expunged()
 }
 
 func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
 	p := atomic.LoadPointer(&e.p)
-	if mode == valuesInline {
-		// The entry is an entryWithValue (see there). The common case in
-		// a cache: a first value never replaced.
-		// Testing for it, rather than just following p, lets the CPU
-		// predict the branch and read the value while p is on its way.
-		var first entryWithValue[K, V]
-		if v := unsafe.Add(unsafe.Pointer(e), unsafe.Offsetof(first.first)); p == v {
-			return *(*V)(v), true
-		}
+	// With valuesInline, the common case in a cache is a first value never
+	// replaced. Testing for it, rather than just following p, lets the CPU
+	// predict the branch and read the value while p is on its way.
+	if mode == valuesInline && p == e.first() {
+		return *(*V)(p), true
 	}
-	return valueAt[V](p, mode)
+	if p == nil || p == expunged() {
+		return value, false
+	}
+	if mode != valuesDirect {
+		return *(*V)(p), true
+	}
+	if p != storedNil() {
+		*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
+	}
+	return value, true
+}
+
+// first returns the address of the first value of e, which must be an
+// entryWithValue: with valuesInline, every entry is.
+func (e *entry[K, V]) first() unsafe.Pointer {
+	return unsafe.Pointer(&(*entryWithValue[K, V])(unsafe.Pointer(e)).first)
 }
 
 // trySwap stores value unless the entry is expunged, and returns the p it
@@ -194,7 +214,7 @@ func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous uns
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if p == expunged {
+		if p == expunged() {
 			return nil, false
 		}
 		if nv == nil {
@@ -217,7 +237,7 @@ func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous uns
 // nothing, if the entry is expunged.
 func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V, loaded, ok bool) {
 	p := atomic.LoadPointer(&e.p)
-	if p == expunged {
+	if p == expunged() {
 		return actual, false, false
 	}
 	if p != nil {
@@ -233,7 +253,7 @@ func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actua
 		}
 		c.add(e.addr(), -1)
 		p = atomic.LoadPointer(&e.p)
-		if p == expunged {
+		if p == expunged() {
 			return actual, false, false
 		}
 		if p != nil {
@@ -297,12 +317,12 @@ func (e *entry[K, V]) compareAndDelete(old V, mode valueMode, cmp comparison, c 
 func (e *entry[K, V]) tryExpungeLocked() (isExpunged bool) {
 	p := atomic.LoadPointer(&e.p)
 	for p == nil {
-		if atomic.CompareAndSwapPointer(&e.p, nil, expunged) {
+		if atomic.CompareAndSwapPointer(&e.p, nil, expunged()) {
 			return true
 		}
 		p = atomic.LoadPointer(&e.p)
 	}
-	return p == expunged
+	return p == expunged()
 }
 
 // isDeleted reports whether the entry is deleted: nil or expunged.
@@ -312,7 +332,7 @@ func (e *entry[K, V]) isDeleted() bool {
 
 // isExpunged reports whether the entry is expunged, which it stays.
 func (e *entry[K, V]) isExpunged() bool {
-	return atomic.LoadPointer(&e.p) == expunged
+	return atomic.LoadPointer(&e.p) == expunged()
 }
 
 // A comparison says how CompareAndSwap and CompareAndDelete compare

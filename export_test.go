@@ -94,7 +94,7 @@ func Arrays[K comparable, V any](m *Map[K, V]) (arrays map[any]bool, depth int) 
 		return arrays, 0
 	}
 	for i := range d.slots {
-		arrays[d.slots[i].arr.Load()] = true
+		arrays[atomic.LoadPointer(&d.slots[i].arr)] = true
 	}
 	return arrays, int(d.depth)
 }

@@ -202,7 +202,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		mustHash(key)
 		return value, false
 	}
-	if e, _, _ := d.find(key); e != nil {
+	if e, _ := d.find(key); e != nil {
 		return e.load(d.mode)
 	}
 	return value, false
@@ -217,7 +217,7 @@ func (m *Map[K, V]) Store(key K, value V) {
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	if d := m.dir.Load(); d != nil {
-		if e, _, ds := d.find(key); e != nil {
+		if e, ds := d.find(key); e != nil {
 			if p, ok := e.trySwap(value, d.mode, d.count); ok {
 				if p == nil {
 					ds.seg.Load().deleted.Add(-1)
@@ -234,7 +234,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if d := m.dir.Load(); d != nil {
-		if e, _, ds := d.find(key); e != nil {
+		if e, ds := d.find(key); e != nil {
 			if actual, loaded, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
 				if !loaded {
 					ds.seg.Load().deleted.Add(-1)
@@ -279,7 +279,7 @@ func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded boo
 func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	if found, _, _ := d.find(key); found != nil {
+	if found, _ := d.find(key); found != nil {
 		// Not expunged: only entries that leave the array are.
 		if kind == storeSwap {
 			prev, _ := found.trySwap(value, d.mode, d.count)
@@ -318,7 +318,7 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		mustHash(key)
 		return value, false
 	}
-	if e, _, ds := d.find(key); e != nil {
+	if e, ds := d.find(key); e != nil {
 		if value, loaded = e.delete(d.mode, d.count); loaded {
 			ds.seg.Load().deleted.Add(1)
 		}
@@ -347,7 +347,7 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
-	if e, _, _ := d.find(key); e != nil {
+	if e, _ := d.find(key); e != nil {
 		return e.tryCompareAndSwap(old, new, d.mode, d.cmp)
 	}
 	return false
@@ -367,7 +367,7 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
-	if e, _, ds := d.find(key); e != nil {
+	if e, ds := d.find(key); e != nil {
 		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
 			ds.seg.Load().deleted.Add(1)
 		}
