@@ -4,7 +4,6 @@
 package syncmap
 
 import (
-	"iter"
 	"reflect"
 	"sync/atomic"
 	"unsafe"
@@ -176,21 +175,6 @@ func (d *directory[K, V]) doubled() *directory[K, V] {
 		}
 	}
 	return d2
-}
-
-// segments returns an iterator over the segments of d, each once, in the
-// order of their slots. The caller holds the map's lock, so that no
-// segment splits while it iterates.
-func (d *directory[K, V]) segments() iter.Seq[*segment[K, V]] {
-	return func(yield func(*segment[K, V]) bool) {
-		for i := 0; i < len(d.slots); {
-			s := d.slots[i].seg.Load()
-			if !yield(s) {
-				return
-			}
-			i += 1 << (d.depth - s.depth)
-		}
-	}
 }
 
 // at returns &s[i] without checking that i < len(s), which the caller
