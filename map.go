@@ -399,9 +399,19 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	// made for; walking upwards from the end of that span, Range meets only
 	// arrays of keys it has not seen. A split publishes its upper half
 	// first, so an old array never shows up above a new half of it.
+	//
+	// Within an array, a key whose entry a sweep took out may be stored
+	// again, in a new entry, in another slot; so Range reads the entries of
+	// an array first, and then visits those that are present. An entry that
+	// is read after the key's new one was stored is expunged by then.
+	var buf [rangeBuffer]*entry[K, V]
 	for i := 0; i < len(d.slots); {
 		a, depth := d.slots[i].loadArray()
+		es := buf[:0]
 		for e := range a.full() {
+			es = append(es, e)
+		}
+		for _, e := range es {
 			if v, ok := e.load(d.mode); ok && !f(e.key, v) {
 				return
 			}
@@ -410,6 +420,10 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 		i = i&^(span-1) + span
 	}
 }
+
+// rangeBuffer is the number of entries that Range reads from an array
+// without allocating: those of the largest segment that can split.
+const rangeBuffer = defaultMaxGroups * groupSize
 
 // Clear deletes all the entries, resulting in an empty Map.
 //

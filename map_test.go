@@ -1057,6 +1057,36 @@ func TestSplitsLoseNothing(t *testing.T) {
 	}
 }
 
+// TestRangeVisitsNoKeyTwice ranges over maps whose keys all collide, so
+// that they fill one array group after group, and on meeting each key,
+// deletes it, adds another key (which sweeps the deleted entry out of the
+// array and takes its slot) and stores the first key again (which adds a
+// new entry for it further on, in the next group with room). A Range that
+// met the key's old entry, then its new one, would visit it twice.
+func TestRangeVisitsNoKeyTwice(t *testing.T) {
+	defer both(syncmap.SetSweep(1, 1<<30), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))()
+	const keys = 20
+	for first := range keys {
+		var m syncmap.Map[int, int]
+		for k := range keys {
+			m.Store(k, k)
+		}
+		seen := make(map[int]bool)
+		m.Range(func(k, v int) bool {
+			if seen[k] {
+				t.Fatalf("Range visited key %d twice, after key %d was stored again", k, first)
+			}
+			seen[k] = true
+			if k == first {
+				m.Delete(k)
+				m.Store(-1, 0) // sweeps k out, and takes its slot
+				m.Store(k, k)
+			}
+			return true
+		})
+	}
+}
+
 // TestCopyIsCaughtByVet checks that go vet reports a copy of a Map, as it
 // does for sync.Map: copying one would split its state in two.
 func TestCopyIsCaughtByVet(t *testing.T) {

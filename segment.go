@@ -59,7 +59,10 @@ func newSegment[K comparable, V any](depth uint8, arr array[K, V]) *segment[K, V
 // past it instead. maxGroups is read with a segment's lock held, and
 // written only by tests (SetMaxGroups in export_test.go), while no Map is
 // in use, to reach splits with few keys.
-var maxGroups = 146
+var maxGroups = defaultMaxGroups
+
+// defaultMaxGroups is maxGroups, unless a test has set it.
+const defaultMaxGroups = 146
 
 // nextGroups returns the size that a segment of g groups grows to. Below
 // 64 groups the size doubles; then it is 90 groups, then 146. In a dense
@@ -169,35 +172,25 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *ent
 // one with room for one more key and without the deleted entries, which it
 // expunges; or, if the keys no longer fit one segment, splits s in two and
 // reports split. If s must split and fills as many slots of d as it can,
-// it changes nothing and reports mustDouble. The caller holds s.mu.
+// it changes nothing and reports mustDouble. A segment whose keys all
+// share the next bit of hash cannot split: it grows past maxGroups. The
+// caller holds s.mu.
 func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	f := fillOf(d)
-	if s.depth == d.depth && s.depth < 63 {
-		// Counted without expunging, to change nothing yet: a store that
-		// gives an entry a value meanwhile only makes the count low.
-		live := 0
-		for e := range s.arr.full() {
-			if !e.isDeleted() {
-				live++
-			}
-		}
-		if groupsFor(live+1, f) > maxGroups {
-			return mustDouble
-		}
-	}
-	live, ones := 0, 0
 	bit := 63 - s.depth
-	for e := range s.arr.full() {
-		if !e.tryExpungeLocked() {
-			live++
-			if hash(&d.hs, e.key)>>bit&1 == 1 {
-				ones++
-			}
-		}
+	// First counted without expunging, so that nothing has changed yet if
+	// the directory must double: a store that gives an entry a value
+	// meanwhile only makes the counts low.
+	if live, ones := s.countLocked(d, bit, (*entry[K, V]).isDeleted); s.splits(live, ones, f) && s.depth == d.depth {
+		return mustDouble
 	}
-	n := groupsFor(live+1, f)
-	if n <= maxGroups || s.depth == d.depth || ones == 0 || ones == live {
-		a := newArray[K, V](n)
+	for e := range s.arr.full() {
+		e.tryExpungeLocked()
+	}
+	// Exact now: the entries that are not expunged are those that move.
+	live, ones := s.countLocked(d, bit, (*entry[K, V]).isExpunged)
+	if !s.splits(live, ones, f) {
+		a := newArray[K, V](groupsFor(live+1, f))
 		s.moveLocked(d, a, nil)
 		s.publishLocked(d, h, a, s, 1)
 		s.arr, s.used = a, live
@@ -228,6 +221,27 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	s.publishLocked(d, h&^(1<<bit), s0.arr, s0, 2)
 	s.dropLocked()
 	return split
+}
+
+// countLocked returns how many entries of s are not left out, and how many
+// of those have bit set in their hash. The caller holds s.mu.
+func (s *segment[K, V]) countLocked(d *directory[K, V], bit uint8, leftOut func(*entry[K, V]) bool) (live, ones int) {
+	for e := range s.arr.full() {
+		if !leftOut(e) {
+			live++
+			if hash(&d.hs, e.key)>>bit&1 == 1 {
+				ones++
+			}
+		}
+	}
+	return live, ones
+}
+
+// splits reports whether s, with live keys of which ones have the next bit
+// of their hash set, must split rather than grow to make room for one more:
+// its keys no longer fit a segment of maxGroups, and the bit divides them.
+func (s *segment[K, V]) splits(live, ones int, f fill) bool {
+	return groupsFor(live+1, f) > maxGroups && s.depth < 63 && ones != 0 && ones != live
 }
 
 // splitHook, if not nil, runs between the publications of the two halves
