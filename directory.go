@@ -4,6 +4,7 @@
 package syncmap
 
 import (
+	"hash/maphash"
 	"reflect"
 	"sync/atomic"
 	"unsafe"
@@ -119,10 +120,13 @@ func firstDirectory[K comparable, V any]() *directory[K, V] {
 // held, that is the segment's current array.
 func (d *directory[K, V]) find(key K) (e *entry[K, V], ds *dirSlot[K, V]) {
 	var h uint64
-	if d.hs.kind == kindInteger { // hash, inlined
+	switch d.hs.kind { // hash, inlined
+	case kindInteger:
 		h = hashInteger(&d.hs, key)
-	} else {
-		h = hashOther(&d.hs, key)
+	case kindComparable:
+		h = maphash.Comparable(d.hs.seed, key)
+	default:
+		h = hashTest(&d.hs, key)
 	}
 	ds = d.slotOf(h)
 	g0, n, _ := ds.load()

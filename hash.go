@@ -39,9 +39,11 @@ const (
 	// kindComparable keys are hashed by maphash.Comparable: strings, floats
 	// (whose +0 and -0 are equal), interfaces, arrays and structs. For a
 	// string it calls the runtime's string hash, about two thirds of the
-	// instructions of maphash.String. So are all keys of a hasher with a
-	// test function, which then maps each hash.
+	// instructions of maphash.String.
 	kindComparable
+	// kindTest keys are hashed as kindComparable keys, then passed through
+	// hasher.test.
+	kindTest
 )
 
 // testHash, if not nil, is the hasher.test of every Map whose first directory
@@ -57,7 +59,7 @@ func newHasher[K comparable]() hasher {
 		seed:  maphash.MakeSeed(),
 	}
 	if testHash != nil {
-		h.kind, h.test = kindComparable, testHash
+		h.kind, h.test = kindTest, testHash
 	}
 	return h
 }
@@ -84,12 +86,15 @@ func comparesBits(t reflect.Type) bool {
 }
 
 // hash returns the hash of key. The look-up (directory.find) makes the same
-// choice inline, so that hashing an integer costs it no call.
+// choice inline, so that hashing costs it no call of its own.
 func hash[K comparable](h *hasher, key K) uint64 {
-	if h.kind == kindInteger {
+	switch h.kind {
+	case kindInteger:
 		return hashInteger(h, key)
+	case kindComparable:
+		return maphash.Comparable(h.seed, key)
 	}
-	return hashOther(h, key)
+	return hashTest(h, key)
 }
 
 // hashInteger returns the hash of a key of kind kindInteger.
@@ -97,13 +102,9 @@ func hashInteger[K comparable](h *hasher, key K) uint64 {
 	return mixInt(integerBits(key), h.seed0, h.seed1)
 }
 
-// hashOther returns the hash of a key of any other kind.
-func hashOther[K comparable](h *hasher, key K) uint64 {
-	x := maphash.Comparable(h.seed, key)
-	if h.test != nil {
-		return h.test(x)
-	}
-	return x
+// hashTest returns the hash of a key of kind kindTest.
+func hashTest[K comparable](h *hasher, key K) uint64 {
+	return h.test(maphash.Comparable(h.seed, key))
 }
 
 // mustHash hashes key, only to panic as a Go map does if key cannot be
