@@ -178,6 +178,28 @@ func (a array[K, V]) putLocked(key K, h uint64, e *entry[K, V]) bool {
 	return false
 }
 
+// putUnpublished is putLocked for an array that no reader has seen yet,
+// which the segment's lock holder fills before publishing it: plain stores
+// suffice, as the publication orders them before any reader's loads.
+func (a array[K, V]) putUnpublished(key K, h uint64, e *entry[K, V]) bool {
+	n := uintptr(len(a))
+	g := groupOf(h, n)
+	for range n {
+		grp := &a[g]
+		if free := matchEmpty(grp.ctrl); free != 0 {
+			i := free.first()
+			*(*unsafe.Pointer)(unsafe.Pointer(&grp.slots[i])) = unsafe.Pointer(e)
+			grp.ctrl = setCtrl(grp.ctrl, i, h2(h))
+			return true
+		}
+		grp.ctrl = overflow(grp.ctrl)
+		if g++; g == n {
+			g = 0
+		}
+	}
+	return false
+}
+
 // removeLocked empties the slot of e, whose key has hash h, if a holds it,
 // and takes back the overflows that its probe counted in the groups before
 // it. It reports whether it found e. The caller holds the lock of a's

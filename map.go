@@ -34,30 +34,33 @@ import (
 //     them; a directory that has been replaced is never written again.
 //   - A slot of the directory is stored with the lock of its segment
 //     held: to publish a new array of the segment, or the two segments it
-//     splits into.
+//     splits into. A reader needs a slot's array and the array's length
+//     together, so the slot counts its writes (see dirSlot).
 //   - An array's slots and control words are written only with the lock of
 //     its segment held, and only while it is the segment's current array:
 //     once replaced, an array is never written again. A slot is written
 //     before its control byte says it is full, so a reader that finds the
-//     byte finds the entry; a full slot keeps its entry for as long as the
-//     array is current, but for one taken out with the lock (see below).
+//     byte finds the entry. A full slot keeps its entry for as long as the
+//     array is current, unless the entry is deleted and the lock holder
+//     expunges it and empties the slot: a sweep (sweep.go), or a compute
+//     of its key (Map.reserve).
 //   - An entry's value changes without a lock (see entry.p): a value, nil
-//     (deleted) or expunged (deleted and left out of the array).
+//     (deleted) or expunged (deleted and taken out of the array).
 //
 // The classic design, per segment. The array a reader loads is its read
 // snapshot: published through an atomic pointer, read without a lock and
-// without writing shared memory, and every key it holds stays in it. The
-// keys added since it was published are the segment's dirty state: added
-// with the segment's lock held, into the array's empty slots, and
-// published there with a release store of the control word, so that
-// readers of the dirty state never lock either, and new keys need no copy
-// of the snapshot. A deleted entry stays in its slot, and a store brings
-// its key back without the lock; when an array is replaced, its deleted
-// entries are expunged and left out, as the classic dirty map leaves them
-// out, so that a store must take the lock, and add a new entry to the new
-// array. Promotion is the publication of a rebuilt array: when the
-// segment is full (a new array of the same size or larger, or two
-// segments), and when enough of its entries are deleted (a sweep).
+// without writing shared memory; a key present in it stays in it. The keys
+// added since it was published are the segment's dirty state: added with
+// the segment's lock held, into the array's empty slots, and published
+// there with a release store of the control word, so that readers of the
+// dirty state never lock either, and new keys need no copy of the
+// snapshot. A deleted entry stays in its slot, and a store brings its key
+// back without the lock, until the entry is expunged and taken out, as the
+// classic dirty map leaves expunged entries out: a store must then take the
+// lock, and add a new entry, which may go to the same array, in another
+// slot (Range reads an array's entries before it visits them, for this).
+// Promotion is the publication of a rebuilt array, when the segment is
+// full: one of the same size or larger, or two segments.
 //
 // What a reader may assume. A key present throughout a look-up is found:
 // it is in every array the look-up may load, since an array is replaced
@@ -74,9 +77,13 @@ import (
 // table of its own, which made every new key, and every look-up of a key
 // newer than the last promotion, take that mutex: a cache that keeps
 // growing, whose newest keys are the hottest, did not get faster from one
-// core to two. A table whose empty slots take keys without readers
-// locking needs neither the copy nor the lock: new keys of different
-// segments do not contend, and a look-up takes no lock at all.
+// core to two. With a second table per segment, readers of fresh keys
+// would probe two arrays, or lock, and every promotion would be paid for
+// by a copy of the segment at the next new key. A table whose empty slots
+// take keys without readers locking needs neither the copy nor the lock:
+// no look-up is counted or locks, new keys of different segments do not
+// contend, and what is copied, a segment that is full, was paid for by the
+// keys that filled it.
 //
 // The Map's own lock, mu, is taken only to make its first directory, to
 // double the directory (once per doubling of the number of segments) and

@@ -178,18 +178,29 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *ent
 func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	f := fillOf(d)
 	bit := 63 - s.depth
-	// First counted without expunging, so that nothing has changed yet if
-	// the directory must double: a store that gives an entry a value
-	// meanwhile only makes the counts low.
-	if live, ones := s.countLocked(d, bit, (*entry[K, V]).isDeleted); s.splits(live, ones, f) && s.depth == d.depth {
-		return mustDouble
+	// Whether s must split is first decided without expunging, so that
+	// nothing has changed yet if the directory must double: a store that
+	// gives an entry a value meanwhile only makes the count low.
+	if s.depth == d.depth {
+		live := 0
+		for e := range s.arr.full() {
+			if !e.isDeleted() {
+				live++
+			}
+		}
+		if _, splits := s.splitsLocked(d, f, live, (*entry[K, V]).isDeleted); splits {
+			return mustDouble
+		}
 	}
+	live := 0
 	for e := range s.arr.full() {
-		e.tryExpungeLocked()
+		if !e.tryExpungeLocked() {
+			live++
+		}
 	}
 	// Exact now: the entries that are not expunged are those that move.
-	live, ones := s.countLocked(d, bit, (*entry[K, V]).isExpunged)
-	if !s.splits(live, ones, f) {
+	ones, splits := s.splitsLocked(d, f, live, (*entry[K, V]).isExpunged)
+	if !splits {
 		a := newArray[K, V](groupsFor(live+1, f))
 		s.moveLocked(d, a, nil)
 		s.publishLocked(d, h, a, s, 1)
@@ -223,25 +234,23 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	return split
 }
 
-// countLocked returns how many entries of s are not left out, and how many
-// of those have bit set in their hash. The caller holds s.mu.
-func (s *segment[K, V]) countLocked(d *directory[K, V], bit uint8, leftOut func(*entry[K, V]) bool) (live, ones int) {
+// splitsLocked reports whether s, of which live entries are not left out,
+// must split rather than grow to make room for one more: they no longer
+// fit a segment of maxGroups, and the next bit of their hashes divides
+// them, ones of them having it set. It hashes their keys only in the first
+// case. A segment whose keys all share that bit grows past maxGroups
+// instead. The caller holds s.mu.
+func (s *segment[K, V]) splitsLocked(d *directory[K, V], f fill, live int, leftOut func(*entry[K, V]) bool) (ones int, splits bool) {
+	if groupsFor(live+1, f) <= maxGroups || s.depth == 63 {
+		return 0, false
+	}
+	bit := 63 - s.depth
 	for e := range s.arr.full() {
-		if !leftOut(e) {
-			live++
-			if hash(&d.hs, e.key)>>bit&1 == 1 {
-				ones++
-			}
+		if !leftOut(e) && hash(&d.hs, e.key)>>bit&1 == 1 {
+			ones++
 		}
 	}
-	return live, ones
-}
-
-// splits reports whether s, with live keys of which ones have the next bit
-// of their hash set, must split rather than grow to make room for one more:
-// its keys no longer fit a segment of maxGroups, and the bit divides them.
-func (s *segment[K, V]) splits(live, ones int, f fill) bool {
-	return groupsFor(live+1, f) > maxGroups && s.depth < 63 && ones != 0 && ones != live
+	return ones, ones != 0 && ones != live
 }
 
 // splitHook, if not nil, runs between the publications of the two halves
@@ -263,7 +272,7 @@ func (s *segment[K, V]) moveLocked(d *directory[K, V], a0, a1 array[K, V]) {
 		if a1 != nil && kh>>bit&1 == 1 {
 			dst = a1
 		}
-		if !dst.putLocked(e.key, kh, e) {
+		if !dst.putUnpublished(e.key, kh, e) {
 			panic("syncmap: internal error: no free slot in a rebuilt segment")
 		}
 	}
