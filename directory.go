@@ -94,16 +94,22 @@ func groupAt[K comparable, V any](g0 *group[K, V], i uintptr) *group[K, V] {
 // newDirectory returns the directory of a new generation of a Map: one
 // segment of one empty group.
 func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison) *directory[K, V] {
-	// One allocation for the directory and its slot. Not for the counter:
-	// every directory of the generation points to it, and would keep this
-	// one, and the arrays of its slot, from being collected.
+	// One allocation for the directory and its slot, and one for the
+	// segment and the counter. Every directory of the generation points to
+	// the counter, and keeps the segment with it, which holds nothing once
+	// it has split (see dropLocked). Not the segment's first array: once
+	// replaced, it would keep the entries it held.
 	a := new(struct {
 		d     directory[K, V]
 		slots [1]dirSlot[K, V]
 	})
-	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, count: new(counter), slots: a.slots[:]}
-	s := newSegment[K, V](0, newArray[K, V](1))
-	a.slots[0].store(s.arr, 0, s)
+	sc := new(struct {
+		s     segment[K, V]
+		count counter
+	})
+	sc.s.arr = newArray[K, V](1)
+	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, count: &sc.count, slots: a.slots[:]}
+	a.slots[0].store(sc.s.arr, 0, &sc.s)
 	return &a.d
 }
 

@@ -115,7 +115,7 @@ func CheckTables[K comparable, V any](m *Map[K, V]) error {
 	if d == nil {
 		return nil
 	}
-	segs := lockAll(d)
+	segs := lockAll(d, nil)
 	defer func() {
 		for _, s := range segs {
 			s.mu.Unlock()

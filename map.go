@@ -174,7 +174,7 @@ func (m *Map[K, V]) double(d *directory[K, V]) {
 	if m.dir.Load() != d {
 		return // doubled or cleared meanwhile
 	}
-	segs := lockAll(d)
+	segs := lockAll(d, nil)
 	m.dir.Store(d.doubled())
 	for _, s := range segs {
 		s.mu.Unlock()
@@ -183,9 +183,8 @@ func (m *Map[K, V]) double(d *directory[K, V]) {
 
 // lockAll locks every segment of d, which is the current directory of a
 // Map whose lock the caller holds, and returns them in the order of their
-// slots.
-func lockAll[K comparable, V any](d *directory[K, V]) []*segment[K, V] {
-	var segs []*segment[K, V]
+// slots, appended to segs.
+func lockAll[K comparable, V any](d *directory[K, V], segs []*segment[K, V]) []*segment[K, V] {
 	for i := 0; i < len(d.slots); {
 		s := d.slots[i].seg.Load()
 		s.mu.Lock()
@@ -445,7 +444,8 @@ func (m *Map[K, V]) Clear() {
 	d := m.dir.Load()
 	// Holding every segment's lock, Clear keeps writers out while it
 	// replaces the generation: none is half way through adding a key.
-	segs := lockAll(d)
+	var buf [4]*segment[K, V] // the segments of a small map
+	segs := lockAll(d, buf[:0])
 	next := newDirectory[K, V](d.hs, d.mode, d.cmp)
 	first := next.slots[0].seg.Load()
 	for _, s := range segs {
