@@ -126,11 +126,14 @@ func firstDirectory[K comparable, V any]() *directory[K, V] {
 // held, that is the segment's current array.
 func (d *directory[K, V]) find(key K) (e *entry[K, V], ds *dirSlot[K, V]) {
 	var h uint64
+	direct := false
 	switch d.hs.kind { // hash, inlined
 	case kindInteger:
 		h = hashInteger(&d.hs, key)
 	case kindComparable:
 		h = maphash.Comparable(d.hs.seed, key)
+	case kindInterface:
+		h, direct = hashInterface(&d.hs, key)
 	default:
 		h = hashTest(&d.hs, key)
 	}
@@ -142,7 +145,7 @@ func (d *directory[K, V]) find(key K) (e *entry[K, V], ds *dirSlot[K, V]) {
 		grp := groupAt(g0, g)
 		ctrl := atomic.LoadUint64(&grp.ctrl)
 		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
-			if e := at(grp.slots[:], b.first()).Load(); e != nil && e.key == key {
+			if e := at(grp.slots[:], b.first()).Load(); e != nil && keysEqual(&e.key, &key, direct) {
 				return e, ds
 			}
 		}

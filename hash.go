@@ -41,6 +41,11 @@ const (
 	// string it calls the runtime's string hash, about two thirds of the
 	// instructions of maphash.String.
 	kindComparable
+	// kindInterface keys are interfaces: a key whose dynamic value is a
+	// pointer or a channel, as the keys of a cache by reflect.Type are, is
+	// hashed as that pointer and its type, inline; any other, as a
+	// kindComparable key.
+	kindInterface
 	// kindTest keys are hashed as kindComparable keys, then passed through
 	// hasher.test.
 	kindTest
@@ -65,8 +70,11 @@ func newHasher[K comparable]() hasher {
 }
 
 func kindOf(t reflect.Type) keyKind {
-	if comparesBits(t) {
+	switch {
+	case comparesBits(t):
 		return kindInteger
+	case t.Kind() == reflect.Interface:
+		return kindInterface
 	}
 	return kindComparable
 }
@@ -93,8 +101,40 @@ func hash[K comparable](h *hasher, key K) uint64 {
 		return hashInteger(h, key)
 	case kindComparable:
 		return maphash.Comparable(h.seed, key)
+	case kindInterface:
+		x, _ := hashInterface(h, key)
+		return x
 	}
 	return hashTest(h, key)
+}
+
+// hashInterface returns the hash of a key of kind kindInterface, and
+// whether its dynamic value is a pointer or a channel. Such a key equals
+// exactly the keys of the same dynamic type and the same pointer: those two
+// words are hashed as an integer is, and compared as two integers are (see
+// keysEqual), where maphash and == would get to them through the runtime's
+// hash and equality of an interface, of its dynamic type, and of memory, a
+// call after the other. Which way a key goes depends on its dynamic type
+// alone, so equal keys are hashed the same way.
+func hashInterface[K comparable](h *hasher, key K) (x uint64, direct bool) {
+	e := any(key)
+	switch reflect.ValueOf(e).Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Chan:
+		w := (*[2]uintptr)(unsafe.Pointer(&e)) // its type and its pointer
+		return mixInt(uint64(w[1])^bits.RotateLeft64(uint64(w[0]), 32), h.seed0, h.seed1), true
+	}
+	return maphash.Comparable(h.seed, key), false
+}
+
+// keysEqual reports whether a == b. If direct, a and b are interfaces, and
+// b's dynamic value a pointer or a channel (see hashInterface): a equals b
+// exactly when their two words do, the type (or, for an interface with
+// methods, the type's unique method table) and the pointer.
+func keysEqual[K comparable](a, b *K, direct bool) bool {
+	if direct {
+		return *(*[2]uintptr)(unsafe.Pointer(a)) == *(*[2]uintptr)(unsafe.Pointer(b))
+	}
+	return *a == *b
 }
 
 // hashInteger returns the hash of a key of kind kindInteger.

@@ -617,6 +617,66 @@ func testIntegerBits[K integer](t *testing.T) {
 	}
 }
 
+// TestInterfaceKeys checks keys of an interface type whose dynamic values
+// are of many kinds, against a Go map: pointers, which are hashed and
+// compared by their two words, among them two of different types at one
+// address, which must not be mistaken for each other; and values of other
+// kinds, hashed and compared as Go does, among them a struct that holds a
+// pointer, and a nil interface.
+func TestInterfaceKeys(t *testing.T) {
+	type pair struct{ a, b int }
+	p := new(pair)
+	c := make(chan int)
+	keys := []any{
+		p, &p.a, &p.b, new(pair), c, make(chan int), (*int)(nil), (*pair)(nil),
+		reflect.TypeFor[int](), reflect.TypeFor[pair](), reflect.TypeFor[*pair](),
+		1, int64(1), "1", 1.5, pair{1, 2}, struct{ p *pair }{p}, [2]*int{&p.a}, nil,
+	}
+	var m syncmap.Map[any, int]
+	want := make(map[any]int)
+	for round := range 3 {
+		for i, k := range keys {
+			switch (i + round) % 3 {
+			case 0:
+				m.Store(k, i+round)
+				want[k] = i + round
+			case 1:
+				m.Delete(k)
+				delete(want, k)
+			case 2:
+				v, _ := m.LoadOrStore(k, i)
+				if wv, ok := want[k]; ok && v != wv {
+					t.Fatalf("LoadOrStore(%v) = %d; want %d", k, v, wv)
+				}
+				if _, ok := want[k]; !ok {
+					want[k] = i
+				}
+			}
+			for _, k := range keys {
+				v, ok := m.Load(k)
+				if wv, wok := want[k]; v != wv || ok != wok {
+					t.Fatalf("round %d, after key %d: Load(%T %v) = %d, %v; want %d, %v", round, i, k, k, v, ok, wv, wok)
+				}
+			}
+		}
+	}
+	if n := m.Len(); n != len(want) {
+		t.Errorf("Len() = %d; want %d", n, len(want))
+	}
+	var r syncmap.Map[reflect.Type, int] // an interface with methods
+	for i, k := range keys[8:11] {
+		r.Store(k.(reflect.Type), i)
+	}
+	for i, k := range keys[8:11] {
+		if v, ok := r.Load(k.(reflect.Type)); !ok || v != i {
+			t.Errorf("Load(%v) = %d, %v; want %d, true", k, v, ok, i)
+		}
+	}
+	if _, ok := r.Load(reflect.TypeFor[string]()); ok {
+		t.Error("Load of a type never stored found it")
+	}
+}
+
 func TestZeroValue(t *testing.T) {
 	var m syncmap.Map[string, int]
 	if v, ok := m.Load("a"); ok || v != 0 {
