@@ -142,14 +142,13 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 		if e != nil {
 			// A deleted entry, which a store could give a value without
 			// the lock, and so without waking the callers that will wait
-			// for this compute (see storedLocked): take it out, so that a
-			// store must take the lock and add a new entry.
+			// for this compute (see storedLocked): sweep it out, so that
+			// a store must take the lock and add a new entry.
 			if !e.tryExpungeLocked() {
 				v, ok := e.load(d.mode) // a store was quicker
 				return v, ok, nil
 			}
-			s.removeLocked(e, h)
-			s.deleted.Add(-1)
+			s.sweepLocked(d, h)
 		}
 		// A key that is not equal to itself, such as a NaN, can never be
 		// found again, by a waiter or by releaseLocked: its compute runs

@@ -87,9 +87,10 @@
 //
 // A deleted key stays in its segment, where a store can bring it back
 // without a lock, until the segment is swept: before a key is added to a
-// segment of which a quarter or more of the entries are deleted ones, their
-// slots are emptied, and the collector can free their keys. A segment
-// whose deleted keys are never followed by a new key keeps them.
+// segment of which at least eight entries, and a quarter or more of them
+// all, are deleted ones, the segment is rebuilt without them, and the
+// collector can free their keys. A segment whose deleted keys are never
+// followed by enough new ones keeps them.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 package syncmap

@@ -200,44 +200,6 @@ func (a array[K, V]) putUnpublished(key K, h uint64, e *entry[K, V]) bool {
 	return false
 }
 
-// removeLocked empties the slot of e, whose key has hash h, if a holds it,
-// and takes back the overflows that its probe counted in the groups before
-// it. It reports whether it found e. The caller holds the lock of a's
-// segment, and has expunged e, so that a reader that still finds e takes
-// its key for absent. The control byte is emptied before the slot.
-func (a array[K, V]) removeLocked(e *entry[K, V], h uint64) bool {
-	n := uintptr(len(a))
-	home := groupOf(h, n)
-	match := lsbs * h2(h)
-	for g, k := home, uintptr(0); k < n; k++ {
-		grp := &a[g]
-		ctrl := atomic.LoadUint64(&grp.ctrl)
-		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
-			i := b.first()
-			if grp.slots[i].Load() != e {
-				continue
-			}
-			atomic.StoreUint64(&grp.ctrl, setCtrl(ctrl, i, ctrlEmpty))
-			grp.slots[i].Store(nil)
-			for p := home; p != g; {
-				pc := &a[p].ctrl
-				atomic.StoreUint64(pc, unoverflow(atomic.LoadUint64(pc)))
-				if p++; p == n {
-					p = 0
-				}
-			}
-			return true
-		}
-		if !overflowed(ctrl) {
-			return false
-		}
-		if g++; g == n {
-			g = 0
-		}
-	}
-	return false
-}
-
 // full returns an iterator over the entries of the full slots of a.
 func (a array[K, V]) full() iter.Seq[*entry[K, V]] {
 	return func(yield func(*entry[K, V]) bool) {

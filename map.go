@@ -41,11 +41,10 @@ import (
 //     once replaced, an array is never written again. A slot is written
 //     before its control byte says it is full, so a reader that finds the
 //     byte finds the entry. A full slot keeps its entry for as long as the
-//     array is current, unless the entry is deleted and the lock holder
-//     expunges it and empties the slot: a sweep (sweep.go), or a compute
-//     of its key (Map.reserve).
+//     array is current: an array never holds two entries of one key, even
+//     at different moments, and a Range meets each key once.
 //   - An entry's value changes without a lock (see entry.p): a value, nil
-//     (deleted) or expunged (deleted and taken out of the array).
+//     (deleted) or expunged (deleted and left out of the next array).
 //
 // The classic design, per segment. The array a reader loads is its read
 // snapshot: published through an atomic pointer, read without a lock and
@@ -55,12 +54,12 @@ import (
 // there with a release store of the control word, so that readers of the
 // dirty state never lock either, and new keys need no copy of the
 // snapshot. A deleted entry stays in its slot, and a store brings its key
-// back without the lock, until the entry is expunged and taken out, as the
-// classic dirty map leaves expunged entries out: a store must then take the
-// lock, and add a new entry, which may go to the same array, in another
-// slot (Range reads an array's entries before it visits them, for this).
-// Promotion is the publication of a rebuilt array, when the segment is
-// full: one of the same size or larger, or two segments.
+// back without the lock, until the segment is rebuilt without it, and
+// expunges it, as the classic dirty map leaves expunged entries out: a
+// store must then take the lock, and add a new entry to the new array.
+// Promotion is the publication of a rebuilt array: when the segment is
+// full, one larger, or two segments; when enough of its entries are
+// deleted, one of the same size (a sweep).
 //
 // What a reader may assume. A key present throughout a look-up is found:
 // it is in every array the look-up may load, since an array is replaced
@@ -404,20 +403,11 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	// Each array holds the keys of the span of slots of the segment it was
 	// made for; walking upwards from the end of that span, Range meets only
 	// arrays of keys it has not seen. A split publishes its upper half
-	// first, so an old array never shows up above a new half of it.
-	//
-	// Within an array, a key whose entry a sweep took out may be stored
-	// again, in a new entry, in another slot; so Range reads the entries of
-	// an array first, and then visits those that are present. An entry that
-	// is read after the key's new one was stored is expunged by then.
-	var buf [rangeBuffer]*entry[K, V]
+	// first, so an old array never shows up above a new half of it. Within
+	// an array, a key has one entry, ever (see the design).
 	for i := 0; i < len(d.slots); {
 		a, depth := d.slots[i].loadArray()
-		es := buf[:0]
 		for e := range a.full() {
-			es = append(es, e)
-		}
-		for _, e := range es {
 			if v, ok := e.load(d.mode); ok && !f(e.key, v) {
 				return
 			}
@@ -426,10 +416,6 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 		i = i&^(span-1) + span
 	}
 }
-
-// rangeBuffer is the number of entries that Range reads from an array
-// without allocating: those of the largest segment that can split.
-const rangeBuffer = defaultMaxGroups * groupSize
 
 // Clear deletes all the entries, resulting in an empty Map.
 //

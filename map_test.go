@@ -1282,8 +1282,9 @@ func testReplacedValuesAreCollected[V comparable](t *testing.T, value func(*obje
 
 // TestDeletedValuesAreCollectedAtOnce stores and deletes keys of a small
 // map, through every method that deletes: each value must be collected as
-// soon as its key is deleted, and the keys once one more key is stored,
-// which sweeps their deleted entries out.
+// soon as its key is deleted, and the keys once more keys come and go,
+// which sweeps their deleted entries out (a segment is swept once at least
+// eight of its entries, and a quarter, are deleted).
 func TestDeletedValuesAreCollectedAtOnce(t *testing.T) {
 	var m syncmap.Map[*object, *object]
 	m.Store(new(object), nil)
@@ -1304,8 +1305,13 @@ func TestDeletedValuesAreCollectedAtOnce(t *testing.T) {
 		}
 	}
 	waitCollected(t, &values, n, "deleted values")
+	for range 8 {
+		k := new(object)
+		m.Store(k, nil)
+		m.Delete(k)
+	}
 	m.Store(new(object), nil)
-	waitCollected(t, &keys, n, "deleted keys, after one more store")
+	waitCollected(t, &keys, n, "deleted keys, after 9 more stores")
 	runtime.KeepAlive(&m) // the deleted keys must go, not the map
 }
 

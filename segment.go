@@ -153,7 +153,7 @@ const (
 // The caller holds s.mu.
 func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *entry[K, V]) insertion {
 	if s.sweepDue() {
-		s.sweepLocked(d)
+		s.sweepLocked(d, h)
 	}
 	if s.used >= len(s.arr)*fillOf(d).max {
 		if r := s.rebuildLocked(d, h); r != inserted {
@@ -301,12 +301,4 @@ func (s *segment[K, V]) dropLocked() {
 	s.gone = true
 	s.arr = nil
 	s.computing = nil
-}
-
-// removeLocked takes the entry e of key, whose hash is h, out of s. The
-// caller holds s.mu, and has expunged e.
-func (s *segment[K, V]) removeLocked(e *entry[K, V], h uint64) {
-	if s.arr.removeLocked(e, h) {
-		s.used--
-	}
 }
