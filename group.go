@@ -200,6 +200,22 @@ func (a array[K, V]) putUnpublished(key K, h uint64, e *entry[K, V]) bool {
 	return false
 }
 
+// removeUnpublished empties slot i of group g of a, whose key has hash h,
+// and takes back the overflows that the key's probe counted in the groups
+// before g. a is not published yet: plain stores suffice.
+func (a array[K, V]) removeUnpublished(g, i uintptr, h uint64) {
+	n := uintptr(len(a))
+	grp := &a[g]
+	grp.ctrl = setCtrl(grp.ctrl, i, ctrlEmpty)
+	*(*unsafe.Pointer)(unsafe.Pointer(&grp.slots[i])) = nil
+	for p := groupOf(h, n); p != g; {
+		a[p].ctrl = unoverflow(a[p].ctrl)
+		if p++; p == n {
+			p = 0
+		}
+	}
+}
+
 // full returns an iterator over the entries of the full slots of a.
 func (a array[K, V]) full() iter.Seq[*entry[K, V]] {
 	return func(yield func(*entry[K, V]) bool) {
