@@ -103,8 +103,8 @@ func (c *counter) sum() int {
 	if p == nil {
 		// Read after stripes: if they were made meanwhile, base holds the
 		// count at some moment of this call, as it has every change made
-		// before they were.
-		return int(max(c.base.Load(), 0))
+		// before they were; and another Len may have frozen it since.
+		return int(max(c.base.Load()&^frozen, 0))
 	}
 	n := c.freeze()
 	for i := range *p {

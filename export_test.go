@@ -53,6 +53,16 @@ func SetSplitHook(f func()) (restore func()) {
 	return func() { splitHook = old }
 }
 
+// SetRebuildHook makes every rebuild of a segment that has decided that
+// the directory need not double call f before it expunges the segment's
+// deleted entries, and returns a function that undoes it. f runs with the
+// segment's lock held. Tests that call it must not run in parallel.
+func SetRebuildHook(f func()) (restore func()) {
+	old := rebuildHook
+	rebuildHook = f
+	return func() { rebuildHook = old }
+}
+
 // LockCount returns how many times the methods of m have taken its mutex,
 // the one lock that every writer of the map shares.
 func LockCount[K comparable, V any](m *Map[K, V]) uint64 {

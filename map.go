@@ -268,20 +268,21 @@ func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded boo
 	h := hash(&m.directory().hs, key) // before any lock: it may panic
 	var e *entry[K, V]                // the new entry, made once
 	for {
-		old, loaded, r := m.storeLocked(key, h, value, kind, &e)
+		old, loaded, r, d := m.storeLocked(key, h, value, kind, &e)
 		switch r {
 		case inserted:
 			return old, loaded
 		case mustDouble:
-			m.double(m.dir.Load())
+			m.double(d)
 		}
 	}
 }
 
 // storeLocked is one attempt of storeSlow. It returns mustDouble or split,
 // having stored nothing, if the key's segment must split, or has, to make
-// room; *e is the new entry, which it makes if it is nil and needed.
-func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion) {
+// room; d is the directory that it found the segment in. *e is the new
+// entry, which it makes if it is nil and needed.
+func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
 	if found, _ := d.find(key); found != nil {
@@ -300,7 +301,7 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 			*e = newEntry(key, value, d.mode)
 		}
 		if r = s.insertLocked(d, key, h, *e); r != inserted {
-			return old, false, r
+			return old, false, r, d
 		}
 		if kind != storeSwap {
 			old = value // the value after the call
@@ -312,7 +313,7 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 	if !loaded {
 		s.storedLocked(key)
 	}
-	return old, loaded, inserted
+	return old, loaded, inserted, d
 }
 
 // LoadAndDelete deletes the value for a key, returning the previous value if

@@ -810,7 +810,10 @@ func withTimeout(t *testing.T, f func()) {
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatal("call did not return within 30s: deadlock?")
+		// The stacks say where it is stuck.
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Fatalf("call did not return within 30s: deadlock?\n%s", buf)
 	}
 }
 
@@ -1032,6 +1035,62 @@ func TestClearIsAtomic(t *testing.T) {
 		if t.Failed() {
 			return
 		}
+	}
+}
+
+// TestRebuildMeetsRevivedEntries revives deleted entries while a rebuild
+// runs, between its decision that the directory need not double and its
+// expunging of the deleted entries: with them, the segment holds keys
+// enough to split, which a directory with no room for its halves cannot
+// take. The rebuild must grow the segment instead; a split there published
+// no half, and dropped the segment, so that every later writer of its keys
+// spun (found by TestLinearizable, under the race detector).
+func TestRebuildMeetsRevivedEntries(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	var m syncmap.Map[int, int]
+	m.Store(-1, -1)
+	m.Clear() // a directory of one segment, for Hash, and no keys
+	// Four keys, two of each value of the top bit of the hash, fill the
+	// segment's group as full as it gets; a fifth rebuilds it.
+	var keys []int
+	for k, ones, zeros := 0, 0, 0; ones+zeros < 4; k++ {
+		if syncmap.Hash(&m, k)>>63 == 1 && ones < 2 {
+			ones++
+			keys = append(keys, k)
+		} else if syncmap.Hash(&m, k)>>63 == 0 && zeros < 2 {
+			zeros++
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		m.Store(k, k)
+	}
+	for _, k := range keys[1:] {
+		m.Delete(k)
+	}
+	revived := false
+	defer syncmap.SetRebuildHook(func() {
+		if !revived {
+			revived = true
+			for _, k := range keys[1:] {
+				m.Store(k, k) // into its deleted entry, without a lock
+			}
+		}
+	})()
+	withTimeout(t, func() {
+		m.Store(-2, -2)
+		m.Store(-3, -3)
+	})
+	if !revived {
+		t.Fatal("no rebuild ran")
+	}
+	for _, k := range append(keys, -2, -3) {
+		if v, ok := m.Load(k); !ok || v != k {
+			t.Errorf("Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+		}
+	}
+	if err := syncmap.CheckTables(&m); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -179,8 +179,8 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	f := fillOf(d)
 	bit := 63 - s.depth
 	// Whether s must split is first decided without expunging, so that
-	// nothing has changed yet if the directory must double: a store that
-	// gives an entry a value meanwhile only makes the count low.
+	// nothing has changed yet if the directory must double. Stores that
+	// give deleted entries values meanwhile make the count low (see below).
 	if s.depth == d.depth {
 		live := 0
 		for e := range s.arr.full() {
@@ -192,6 +192,9 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 			return mustDouble
 		}
 	}
+	if rebuildHook != nil {
+		rebuildHook()
+	}
 	live := 0
 	for e := range s.arr.full() {
 		if !e.tryExpungeLocked() {
@@ -199,7 +202,13 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 		}
 	}
 	// Exact now: the entries that are not expunged are those that move.
-	ones, splits := s.splitsLocked(d, f, live, (*entry[K, V]).isExpunged)
+	// Stores may have given deleted entries values since the check above,
+	// so that s must split after all: if d has no room for its halves, s
+	// grows this once instead.
+	ones, splits := 0, false
+	if s.depth < d.depth {
+		ones, splits = s.splitsLocked(d, f, live, (*entry[K, V]).isExpunged)
+	}
 	if !splits {
 		a := newArray[K, V](groupsFor(live+1, f))
 		s.moveLocked(d, a, nil)
@@ -253,10 +262,18 @@ func (s *segment[K, V]) splitsLocked(d *directory[K, V], f fill, live int, leftO
 	return ones, ones != 0 && ones != live
 }
 
-// splitHook, if not nil, runs between the publications of the two halves
-// of a split. It is set only by tests (SetSplitHook in export_test.go),
-// while no Map is in use, to hold that moment open.
-var splitHook func()
+// Test hooks, which hold moments of a rebuild open. They are nil but in
+// tests (SetSplitHook and SetRebuildHook in export_test.go), which set them
+// while no Map is in use.
+var (
+	// splitHook runs between the publications of the two halves of a
+	// split.
+	splitHook func()
+
+	// rebuildHook runs once a rebuild has decided that the directory need
+	// not double, before it expunges the deleted entries.
+	rebuildHook func()
+)
 
 // moveLocked puts the entries of s that are not expunged into a0, or, if
 // a1 is not nil, into a0 and a1 by the bit of their hash that follows the
