@@ -9,6 +9,6 @@
 // dependencies. Its code is all in tests:
 //
 //	cd bench
-//	go test -run '^$' -bench . -count 6 -cpu 1,2 -benchtime 0.2s -timeout 90m | tee peers.txt
+//	go test -run '^$' -bench . -count 6 -cpu 1,2 -benchtime 0.2s -timeout 180m | tee peers.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /impl peers.txt
 package bench
