@@ -153,12 +153,12 @@ func groupOf(h uint64, n uintptr) uintptr {
 	return uintptr(uint64(uint32(h>>7)) * uint64(n) >> 32)
 }
 
-// putLocked adds key, whose hash is h, with its entry, to the first free
-// slot of its probe, counting an overflow in each group it goes past, and
-// reports whether it found one; the caller holds the lock of a's segment,
-// or a is not published yet. The slot is filled before its control byte
-// says so: a reader that sees the byte finds the entry.
-func (a array[K, V]) putLocked(key K, h uint64, e *entry[K, V]) bool {
+// putLocked adds entry e, whose key's hash is h, to the first free slot of
+// its probe, counting an overflow in each group it goes past, and reports
+// whether it found one; the caller holds the lock of a's segment. The slot
+// is filled before its control byte says so: a reader that sees the byte
+// finds the entry.
+func (a array[K, V]) putLocked(h uint64, e *entry[K, V]) bool {
 	n := uintptr(len(a))
 	g := groupOf(h, n)
 	for range n {
@@ -181,7 +181,7 @@ func (a array[K, V]) putLocked(key K, h uint64, e *entry[K, V]) bool {
 // putUnpublished is putLocked for an array that no reader has seen yet,
 // which the segment's lock holder fills before publishing it: plain stores
 // suffice, as the publication orders them before any reader's loads.
-func (a array[K, V]) putUnpublished(key K, h uint64, e *entry[K, V]) bool {
+func (a array[K, V]) putUnpublished(h uint64, e *entry[K, V]) bool {
 	n := uintptr(len(a))
 	g := groupOf(h, n)
 	for range n {

@@ -300,7 +300,7 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 		if *e == nil {
 			*e = newEntry(key, value, d.mode)
 		}
-		if r = s.insertLocked(d, key, h, *e); r != inserted {
+		if r = s.insertLocked(d, h, *e); r != inserted {
 			return old, false, r, d
 		}
 		if kind != storeSwap {

@@ -147,11 +147,11 @@ const (
 	mustDouble
 )
 
-// insertLocked adds key, whose hash is h and which s lacks, with its entry
-// e, counting it on d's counter; d is the directory that holds s. It may
-// rebuild s first, and then reports whether the caller must start over.
-// The caller holds s.mu.
-func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *entry[K, V]) insertion {
+// insertLocked adds entry e, whose key s lacks and hashes to h, counting
+// it on d's counter; d is the directory that holds s. It may rebuild s
+// first, and then reports whether the caller must start over. The caller
+// holds s.mu.
+func (s *segment[K, V]) insertLocked(d *directory[K, V], h uint64, e *entry[K, V]) insertion {
 	if s.sweepDue() {
 		s.sweepLocked(d, h)
 	}
@@ -161,7 +161,7 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *ent
 		}
 	}
 	d.count.add(e.addr(), 1) // before the key is present, as entry.p says
-	if !s.arr.putLocked(key, h, e) {
+	if !s.arr.putLocked(h, e) {
 		panic("syncmap: internal error: no free slot in a segment")
 	}
 	s.used++
@@ -173,8 +173,9 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], key K, h uint64, e *ent
 // expunges; or, if the keys no longer fit one segment, splits s in two and
 // reports split. If s must split and fills as many slots of d as it can,
 // it changes nothing and reports mustDouble. A segment whose keys all
-// share the next bit of hash cannot split: it grows past maxGroups. The
-// caller holds s.mu.
+// share the next bit of hash cannot split: it grows past maxGroups, as
+// does, once, a segment that stores made too large to fit while the
+// rebuild ran (see below). The caller holds s.mu.
 func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 	f := fillOf(d)
 	bit := 63 - s.depth
@@ -289,7 +290,7 @@ func (s *segment[K, V]) moveLocked(d *directory[K, V], a0, a1 array[K, V]) {
 		if a1 != nil && kh>>bit&1 == 1 {
 			dst = a1
 		}
-		if !dst.putUnpublished(e.key, kh, e) {
+		if !dst.putUnpublished(kh, e) {
 			panic("syncmap: internal error: no free slot in a rebuilt segment")
 		}
 	}
