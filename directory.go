@@ -20,6 +20,8 @@ import (
 // and value settings, and the counter of the keys of its generation (from
 // the Map's first key, or from a Clear, to the next Clear).
 type directory[K comparable, V any] struct {
+	// The fields before slots are set when the directory is made, and
+	// never written again: any goroutine may read them.
 	hs    hasher
 	mode  valueMode
 	cmp   comparison

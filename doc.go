@@ -73,10 +73,12 @@
 //
 // Each Map hashes its keys with random seeds of its own, so that keys
 // chosen to collide in one Map, or in one run of a program, do not collide
-// in another. Integer, boolean, pointer and channel keys are hashed inline;
-// other keys go through [hash/maphash.Comparable]. Like any value that
-// function hashes, a key of a type that holds pointers other than a string
-// or a pointer escapes to the heap.
+// in another. Integer, boolean, pointer and channel keys are hashed inline,
+// and so are interface keys whose dynamic value is a pointer or a channel
+// (a [reflect.Type], say), from their two words; other keys go through
+// [hash/maphash.Comparable]. Like any value that function hashes, a key of
+// a type that holds pointers other than a string or a pointer escapes to
+// the heap.
 //
 // # Memory
 //
