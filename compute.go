@@ -32,8 +32,16 @@ func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded boo
 	if compute == nil {
 		panic("syncmap: LoadOrCompute called with a nil compute function")
 	}
-	if v, ok := m.loadPresent(key); ok {
-		return v, true
+	if d := m.dir.Load(); d != nil {
+		if e, _ := d.find(key); e != nil {
+			// As in Load: copy the value straight into the result.
+			if p := e.ref(d.mode); p != nil {
+				if d.mode == valuesDirect {
+					return directValue[V](p), true
+				}
+				return *(*V)(p), true
+			}
+		}
 	}
 	actual, loaded, _ = m.loadOrComputeSlow(key, computeFunc[V]{f: compute})
 	return actual, loaded
@@ -58,20 +66,17 @@ func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V
 	if compute == nil {
 		panic("syncmap: LoadOrTryCompute called with a nil compute function")
 	}
-	if v, ok := m.loadPresent(key); ok {
-		return v, true, nil
-	}
-	return m.loadOrComputeSlow(key, computeFunc[V]{tf: compute})
-}
-
-// loadPresent returns the value of key, if it has one, without a lock.
-func (m *Map[K, V]) loadPresent(key K) (value V, ok bool) {
 	if d := m.dir.Load(); d != nil {
 		if e, _ := d.find(key); e != nil {
-			return e.load(d.mode)
+			if p := e.ref(d.mode); p != nil {
+				if d.mode == valuesDirect {
+					return directValue[V](p), true, nil
+				}
+				return *(*V)(p), true, nil
+			}
 		}
 	}
-	return value, false
+	return m.loadOrComputeSlow(key, computeFunc[V]{tf: compute})
 }
 
 // A computeFunc is the callback of LoadOrCompute (f) or of

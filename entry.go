@@ -168,12 +168,18 @@ func valueAt[V any](p unsafe.Pointer, mode valueMode) (value V, ok bool) {
 		return value, false
 	}
 	if mode == valuesDirect {
-		if p != storedNil() {
-			*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
-		}
-		return value, true
+		return directValue[V](p), true
 	}
 	return *(*V)(p), true
+}
+
+// directValue returns the value of a valuesDirect V that p holds: p itself,
+// or nil.
+func directValue[V any](p unsafe.Pointer) (value V) {
+	if p != storedNil() {
+		*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
+	}
+	return value
 }
 
 // present reports whether p is a value rather than nil or expunged.
@@ -181,24 +187,29 @@ func present(p unsafe.Pointer) bool {
 	return p != nil && p != expunged()
 }
 
-func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
+// ref returns where e's value is, or nil if e holds none: for valuesDirect,
+// the value itself (see directValue), and otherwise its address. A caller
+// that returns a V copies it from there itself, rather than through load:
+// a V larger than four words is returned in memory, and a helper inlined
+// into the caller would copy it twice, the second copy stalling on the
+// first one's stores (see Map.Load).
+func (e *entry[K, V]) ref(mode valueMode) unsafe.Pointer {
 	p := atomic.LoadPointer(&e.p)
 	// With valuesInline, the common case in a cache is a first value never
 	// replaced. Testing for it, rather than just following p, lets the CPU
 	// predict the branch and read the value while p is on its way.
 	if mode == valuesInline && p == e.first() {
-		return *(*V)(p), true
+		return p
 	}
-	if p == nil || p == expunged() {
-		return value, false
+	if p == expunged() {
+		return nil
 	}
-	if mode != valuesDirect {
-		return *(*V)(p), true
-	}
-	if p != storedNil() {
-		*(*unsafe.Pointer)(unsafe.Pointer(&value)) = p
-	}
-	return value, true
+	return p
+}
+
+// load returns e's value, or ok == false if it holds none.
+func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
+	return valueAt[V](e.ref(mode), mode)
 }
 
 // first returns the address of the first value of e, which must be an

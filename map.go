@@ -208,7 +208,13 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		return value, false
 	}
 	if e, _ := d.find(key); e != nil {
-		return e.load(d.mode)
+		// Copy the value straight into the result (see entry.ref).
+		if p := e.ref(d.mode); p != nil {
+			if d.mode == valuesDirect {
+				return directValue[V](p), true
+			}
+			return *(*V)(p), true
+		}
 	}
 	return value, false
 }

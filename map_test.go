@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -617,6 +618,138 @@ func testIntegerBits[K integer](t *testing.T) {
 	}
 }
 
+// TestEveryFieldOfStructKeysReachesTheHash is
+// TestEveryBitOfIntegerKeysReachesTheHash for struct keys, which are hashed
+// field by field: every bit of each integer field, and a string field's
+// every byte, must reach every part of the hash.
+func TestEveryFieldOfStructKeysReachesTheHash(t *testing.T) {
+	type key struct {
+		A uint8
+		B int16
+		C uint32
+		D int64
+		S string
+	}
+	var m syncmap.Map[key, int]
+	m.Store(key{}, 0) // makes the Map's hasher
+	rng := rand.New(rand.NewSource(1))
+	random := func() key {
+		text := make([]byte, 12)
+		rng.Read(text)
+		return key{uint8(rng.Uint32()), int16(rng.Uint32()), rng.Uint32(), int64(rng.Uint64()), string(text)}
+	}
+	flips := []struct {
+		field string
+		bits  int
+		flip  func(k key, b int) key
+	}{
+		{"A", 8, func(k key, b int) key { k.A ^= 1 << b; return k }},
+		{"B", 16, func(k key, b int) key { k.B ^= 1 << b; return k }},
+		{"C", 32, func(k key, b int) key { k.C ^= 1 << b; return k }},
+		{"D", 64, func(k key, b int) key { k.D ^= 1 << b; return k }},
+		{"S", 12 * 8, func(k key, b int) key {
+			text := []byte(k.S)
+			text[b/8] ^= 1 << (b % 8)
+			k.S = string(text)
+			return k
+		}},
+	}
+	// As in testIntegerBits: 4 of 512 pairs share 7 bits by chance.
+	const pairs, limit = 512, 48
+	for _, f := range flips {
+		for b := range f.bits {
+			same := 0
+			for range pairs {
+				k := random()
+				if syncmap.Hash(&m, k)>>56 == syncmap.Hash(&m, f.flip(k, b))>>56 {
+					same++
+				}
+			}
+			if same > limit {
+				t.Errorf("keys that differ in bit %d of field %s only: %d of %d pairs share the top 8 bits of their hash; want few",
+					b, f.field, same, pairs)
+			}
+		}
+	}
+}
+
+// TestStructKeys checks keys of struct and array types against a Go map:
+// keys hashed field by field (integers and strings), and keys hashed by
+// maphash, which hold floats, interfaces or too many fields; among them a
+// float field of +0 and of -0, which == finds equal, and a struct that
+// differs in a blank field only, which == skips.
+func TestStructKeys(t *testing.T) {
+	type pair struct {
+		ID   int
+		Name string
+	}
+	testKeys(t, func(i int) pair { return pair{i % 7, fmt.Sprint(i / 7)} })
+	testKeys(t, func(i int) [3]uint8 { return [3]uint8{uint8(i), uint8(i >> 8), 1} })
+	type small struct {
+		A int8
+		B uint16
+		C bool
+		D int32
+	}
+	testKeys(t, func(i int) small { return small{int8(i), uint16(i >> 3), i%2 == 0, int32(i) << 20} })
+	testKeys(t, func(i int) [9]int { return [9]int{8: i} })
+	type mixed struct {
+		F float64
+		A any
+	}
+	testKeys(t, func(i int) mixed { return mixed{float64(i), i % 3} })
+
+	type withFloat struct {
+		F float64
+		N int
+	}
+	var m syncmap.Map[withFloat, int]
+	m.Store(withFloat{0, 1}, 1)
+	if v, ok := m.Load(withFloat{math.Copysign(0, -1), 1}); !ok || v != 1 {
+		t.Errorf("Load of a key with a float field of -0 = %v, %v; want the key with +0: 1, true", v, ok)
+	}
+
+	type withBlank struct {
+		A int
+		_ int
+		B string
+	}
+	var mb syncmap.Map[withBlank, int]
+	k := withBlank{A: 1, B: "b"}
+	mb.Store(k, 1)
+	(*[3]int)(unsafe.Pointer(&k))[1] = 7 // the blank field
+	if v, ok := mb.Load(k); !ok || v != 1 {
+		t.Errorf("Load of a key that differs in a blank field only = %v, %v; want 1, true", v, ok)
+	}
+}
+
+// testKeys stores the keys key(i), deletes a third of them, and checks
+// every key and Len against a Go map.
+func testKeys[K comparable](t *testing.T, key func(i int) K) {
+	t.Helper()
+	const n = 3000
+	var m syncmap.Map[K, int]
+	want := make(map[K]int)
+	for i := range n {
+		m.Store(key(i), i)
+		want[key(i)] = i
+	}
+	for i := 0; i < n; i += 3 {
+		m.Delete(key(i))
+		delete(want, key(i))
+	}
+	for i := range n + n/2 {
+		k := key(i)
+		v, ok := m.Load(k)
+		if w, wok := want[k]; v != w || ok != wok {
+			t.Fatalf("%T: Load(%v) = %v, %v; want %v, %v", k, k, v, ok, w, wok)
+		}
+	}
+	if m.Len() != len(want) {
+		t.Fatalf("%T: Len() = %d; want %d", key(0), m.Len(), len(want))
+	}
+}
+
 // TestInterfaceKeys checks keys of an interface type whose dynamic values
 // are of many kinds, against a Go map: pointers, which are hashed and
 // compared by their two words, among them two of different types at one
@@ -857,6 +990,16 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	rangeAll()
 	load(1, vals[1], true)
 	load(2, vals[2], true)
+	for k := 1; k <= 2; k++ { // hits, which copy the value as Load does
+		noCompute := func() V { t.Fatalf("LoadOrCompute(%d) computed a present key", k); return zero }
+		if v, loaded := m.LoadOrCompute(k, noCompute); !loaded || v != vals[k] {
+			t.Fatalf("LoadOrCompute(%d) = %v, %v; want %v, true", k, v, loaded, vals[k])
+		}
+		noTry := func() (V, error) { return noCompute(), nil }
+		if v, loaded, err := m.LoadOrTryCompute(k, noTry); !loaded || v != vals[k] || err != nil {
+			t.Fatalf("LoadOrTryCompute(%d) = %v, %v, %v; want %v, true, nil", k, v, loaded, err, vals[k])
+		}
+	}
 	if v, loaded := m.Swap(0, vals[1]); !loaded || v != vals[0] {
 		t.Fatalf("Swap(0) = %v, %v; want %v, true", v, loaded, vals[0])
 	}
@@ -906,6 +1049,11 @@ func TestValueTypes(t *testing.T) {
 		var a, b, c big
 		a[0], b[len(b)-1], c[len(c)/2] = 1, 2, 3
 		testValueType(t, [3]big{a, b, c})
+	})
+	t.Run("strings", func(t *testing.T) {
+		// Larger than four words, as Go returns values in memory, and
+		// holding pointers: each value is an allocation of its own.
+		testValueType(t, [3][5]string{{"a"}, {4: "b"}, {"c", "", "d"}})
 	})
 	t.Run("pointer", func(t *testing.T) {
 		testValueType(t, [3]*int{new(int), new(int), nil})
