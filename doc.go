@@ -75,8 +75,9 @@
 // chosen to collide in one Map, or in one run of a program, do not collide
 // in another. Integer, boolean, pointer and channel keys are hashed inline,
 // and so are interface keys whose dynamic value is a pointer or a channel
-// (a [reflect.Type], say), from their two words; other keys go through
-// [hash/maphash.Comparable]. Like any value that function hashes, a key of
+// (a [reflect.Type], say), from their two words. Structs and arrays of up
+// to eight such integers and strings (a number and a name, say) are hashed
+// field by field. Other keys go through [hash/maphash.Comparable]. Like any value that function hashes, a key of
 // a type that holds pointers other than a string or a pointer escapes to
 // the heap.
 //

@@ -23,6 +23,9 @@ type hasher struct {
 	seed1 uint64       // for integer keys
 	seed  maphash.Seed // for all other keys
 
+	// fields are the parts of a kindFields key, in order.
+	fields []field
+
 	// test, if not nil, replaces the hash of every key h by test(h); only
 	// tests set it, through SetTestHash in export_test.go.
 	test func(h uint64) uint64
@@ -46,10 +49,29 @@ const (
 	// hashed as that pointer and its type, inline; any other, as a
 	// kindComparable key.
 	kindInterface
+	// kindFields keys are structs and arrays made of kindInteger values
+	// and strings alone, such as a struct of a number and a name: hashed
+	// field by field (see hashFields). maphash.Comparable would hash such
+	// a key through the runtime, which reads its integers 16 bytes at a
+	// time, across fields the caller has just stored 8 bytes at a time: a
+	// load that no single store holds waits for the stores to reach the
+	// cache, about as long as the rest of the look-up.
+	kindFields
 	// kindTest keys are hashed as kindComparable keys, then passed through
 	// hasher.test.
 	kindTest
 )
+
+// A field is a part of a kindFields key: an integer of size bytes (1, 2, 4
+// or 8) at offset off, or a string if size is 0.
+type field struct {
+	off  uintptr
+	size uintptr
+}
+
+// maxFields is the most fields a kindFields key has; a larger key is
+// hashed by maphash.Comparable, which hashes its runs of integers at once.
+const maxFields = 8
 
 // testHash, if not nil, is the hasher.test of every Map whose first directory
 // is made while it is set. It is written only by tests (SetTestHash in
@@ -57,14 +79,18 @@ const (
 var testHash func(h uint64) uint64
 
 func newHasher[K comparable]() hasher {
+	t := reflect.TypeFor[K]()
 	h := hasher{
-		kind:  kindOf(reflect.TypeFor[K]()),
+		kind:  kindOf(t),
 		seed0: rand.Uint64(),
 		seed1: rand.Uint64() | 1,
 		seed:  maphash.MakeSeed(),
 	}
 	if testHash != nil {
 		h.kind, h.test = kindTest, testHash
+	}
+	if h.kind == kindFields {
+		h.fields, _ = fieldsOf(t, 0, nil)
 	}
 	return h
 }
@@ -75,8 +101,45 @@ func kindOf(t reflect.Type) keyKind {
 		return kindInteger
 	case t.Kind() == reflect.Interface:
 		return kindInterface
+	case t.Kind() == reflect.Struct || t.Kind() == reflect.Array:
+		if fields, ok := fieldsOf(t, 0, nil); ok && len(fields) > 0 {
+			return kindFields
+		}
 	}
 	return kindComparable
+}
+
+// fieldsOf appends to fields the parts of a value of type t at offset off
+// that == compares, and reports whether they are all integers (in the
+// sense of comparesBits) and strings, and at most maxFields.
+func fieldsOf(t reflect.Type, off uintptr, fields []field) ([]field, bool) {
+	switch {
+	case comparesBits(t):
+		fields = append(fields, field{off, t.Size()})
+	case t.Kind() == reflect.String:
+		fields = append(fields, field{off, 0})
+	case t.Kind() == reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Name == "_" {
+				continue // == skips blank fields
+			}
+			var ok bool
+			if fields, ok = fieldsOf(f.Type, off+f.Offset, fields); !ok {
+				return nil, false
+			}
+		}
+	case t.Kind() == reflect.Array:
+		for i := range t.Len() {
+			var ok bool
+			if fields, ok = fieldsOf(t.Elem(), off+uintptr(i)*t.Elem().Size(), fields); !ok {
+				return nil, false
+			}
+		}
+	default:
+		return nil, false
+	}
+	return fields, len(fields) <= maxFields
 }
 
 // comparesBits reports whether == on values of type t compares exactly
@@ -104,6 +167,8 @@ func hash[K comparable](h *hasher, key K) uint64 {
 	case kindInterface:
 		x, _ := hashInterface(h, key)
 		return x
+	case kindFields:
+		return hashFields(h, key)
 	}
 	return hashTest(h, key)
 }
@@ -140,6 +205,34 @@ func keysEqual[K comparable](a, b *K, direct bool) bool {
 // hashInteger returns the hash of a key of kind kindInteger.
 func hashInteger[K comparable](h *hasher, key K) uint64 {
 	return mixInt(integerBits(key), h.seed0, h.seed1)
+}
+
+// hashFields returns the hash of a key of kind kindFields: each integer
+// mixed in as an integer key is hashed, each string as maphash hashes it.
+// Equal keys have equal fields, and so equal hashes. The fields are read
+// from a copy of the key made by this call, with loads of their own size,
+// which its stores can pass on to them.
+func hashFields[K comparable](h *hasher, key K) uint64 {
+	p := unsafe.Pointer(&key)
+	var x uint64
+	for _, f := range h.fields {
+		q := unsafe.Add(p, f.off)
+		var w uint64
+		switch f.size {
+		case 0:
+			w = maphash.String(h.seed, *(*string)(q))
+		case 1:
+			w = uint64(*(*uint8)(q))
+		case 2:
+			w = uint64(*(*uint16)(q))
+		case 4:
+			w = uint64(*(*uint32)(q))
+		default:
+			w = *(*uint64)(q)
+		}
+		x = mixInt(x^w, h.seed0, h.seed1)
+	}
+	return x
 }
 
 // hashTest returns the hash of a key of kind kindTest.
