@@ -257,33 +257,33 @@ func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous uns
 	}
 }
 
-// tryLoadOrStore returns the present value if there is one, and otherwise
-// stores value, counting the key on c. It reports ok == false, and does
-// nothing, if the entry is expunged.
-func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (actual V, loaded, ok bool) {
-	p := atomic.LoadPointer(&e.p)
-	if p == expunged() {
-		return actual, false, false
-	}
-	if p != nil {
-		actual, _ = valueAt[V](p, mode)
-		return actual, true, true
+// tryLoadOrStore stores value unless the entry holds one, counting the key
+// on c if it stores. It returns where the value it found is, as ref does,
+// or nil if it stored value, and reports ok == false, having done nothing,
+// if the entry is expunged. Like ref, it leaves the copy of a value it
+// found to its caller, which returns it (see Map.LoadOrStore).
+func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (found unsafe.Pointer, ok bool) {
+	switch p := atomic.LoadPointer(&e.p); p {
+	case expunged():
+		return nil, false
+	case nil:
+	default:
+		return p, true
 	}
 	// Copy value only now: a hit must not allocate.
 	nv := valuePointer(value, mode)
 	for {
 		c.add(e.addr(), 1)
 		if atomic.CompareAndSwapPointer(&e.p, nil, nv) {
-			return value, false, true
+			return nil, true
 		}
 		c.add(e.addr(), -1)
-		p = atomic.LoadPointer(&e.p)
+		p := atomic.LoadPointer(&e.p)
 		if p == expunged() {
-			return actual, false, false
+			return nil, false
 		}
 		if p != nil {
-			actual, _ = valueAt[V](p, mode)
-			return actual, true, true
+			return p, true
 		}
 	}
 }

@@ -246,11 +246,17 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if d := m.dir.Load(); d != nil {
 		if e, ds := d.find(key); e != nil {
-			if actual, loaded, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
-				if !loaded {
+			if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
+				// As in Load: copy a value found straight into the result.
+				switch {
+				case p == nil:
 					ds.seg.Load().deleted.Add(-1)
+					return value, false
+				case d.mode == valuesDirect:
+					return directValue[V](p), true
+				default:
+					return *(*V)(p), true
 				}
-				return actual, loaded
 			}
 		}
 	}
@@ -297,7 +303,11 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 			prev, _ := found.trySwap(value, d.mode, d.count)
 			old, loaded = valueAt[V](prev, d.mode)
 		} else {
-			old, loaded, _ = found.tryLoadOrStore(value, d.mode, d.count)
+			if p, _ := found.tryLoadOrStore(value, d.mode, d.count); p != nil {
+				old, loaded = valueAt[V](p, d.mode)
+			} else {
+				old = value // the value after the call
+			}
 		}
 		if !loaded {
 			s.deleted.Add(-1)

@@ -991,6 +991,9 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	load(1, vals[1], true)
 	load(2, vals[2], true)
 	for k := 1; k <= 2; k++ { // hits, which copy the value as Load does
+		if v, loaded := m.LoadOrStore(k, vals[0]); !loaded || v != vals[k] {
+			t.Fatalf("LoadOrStore(%d) = %v, %v; want %v, true", k, v, loaded, vals[k])
+		}
 		noCompute := func() V { t.Fatalf("LoadOrCompute(%d) computed a present key", k); return zero }
 		if v, loaded := m.LoadOrCompute(k, noCompute); !loaded || v != vals[k] {
 			t.Fatalf("LoadOrCompute(%d) = %v, %v; want %v, true", k, v, loaded, vals[k])
