@@ -157,7 +157,8 @@ func comparesBits(t reflect.Type) bool {
 }
 
 // hash returns the hash of key. The look-up (directory.find) makes the same
-// choice inline, so that hashing costs it no call of its own.
+// choice inline for integer, comparable and interface keys, so that hashing
+// them costs it no call of its own, and calls hash for the others.
 func hash[K comparable](h *hasher, key K) uint64 {
 	switch h.kind {
 	case kindInteger:
