@@ -23,7 +23,9 @@ type hasher struct {
 	seed1 uint64       // for integer keys
 	seed  maphash.Seed // for all other keys
 
-	// fields are the parts of a kindFields key, in order.
+	// fields are the parts of a kindFields key, in order. Like the rest of
+	// the hasher, they are set when it is made and never written again, so
+	// the directories' copies share them.
 	fields []field
 
 	// test, if not nil, replaces the hash of every key h by test(h); only

@@ -1573,6 +1573,28 @@ func TestReadPathsDoNotAllocate(t *testing.T) {
 			t.Errorf("%s: %v allocations per run; want 0", tc.name, n)
 		}
 	}
+	// A struct key, hashed field by field, and a value larger than four
+	// words, which the hits copy out of the entry themselves.
+	type key struct {
+		ID   int
+		Name string
+	}
+	type large [5]string
+	var l syncmap.Map[key, large]
+	l.Store(key{1, "a"}, large{"v"})
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"Load hit", func() { l.Load(key{1, "a"}) }},
+		{"Load miss", func() { l.Load(key{2, "a"}) }},
+		{"LoadOrStore hit", func() { l.LoadOrStore(key{1, "a"}, large{}) }},
+		{"LoadOrCompute hit", func() { l.LoadOrCompute(key{1, "a"}, func() large { panic("computed") }) }},
+	} {
+		if n := testing.AllocsPerRun(100, tc.f); n != 0 {
+			t.Errorf("%s with a struct key and a large value: %v allocations per run; want 0", tc.name, n)
+		}
+	}
 	var s syncmap.Map[string, any]
 	s.Store("k", "v")
 	s.Range(func(string, any) bool { return true })
