@@ -44,8 +44,10 @@ func SetTestHash(f func(h uint64) uint64) (restore func()) {
 	return func() { testHash = old }
 }
 
-// SetSplitHook makes every split of a segment call f between the
-// publications of its two halves, and returns a function that undoes it.
+// SetSplitHook makes every split of a segment call f after each slot of
+// the directory that it writes with one of the two halves, and returns a
+// function that undoes it. f runs with the lock of the segment that splits
+// held.
 // Tests that call it must not run in parallel.
 func SetSplitHook(f func()) (restore func()) {
 	old := splitHook
@@ -91,6 +93,23 @@ func Segments[K comparable, V any](m *Map[K, V]) (segments, depth int) {
 		i += 1 << (d.depth - s.depth)
 	}
 	return segments, int(d.depth)
+}
+
+// SlotDepths returns the depth of the segment in each slot of m's
+// directory.
+func SlotDepths[K comparable, V any](m *Map[K, V]) []int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.dir.Load()
+	if d == nil {
+		return nil
+	}
+	depths := make([]int, len(d.slots))
+	for i := range d.slots {
+		_, _, depth := d.slots[i].load()
+		depths[i] = int(depth)
+	}
+	return depths
 }
 
 // Arrays returns the arrays of m's segments, and the depth of its

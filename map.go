@@ -34,8 +34,12 @@ import (
 //     them; a directory that has been replaced is never written again.
 //   - A slot of the directory is stored with the lock of its segment
 //     held: to publish a new array of the segment, or the two segments it
-//     splits into. A reader needs a slot's array and the array's length
-//     together, so the slot counts its writes (see dirSlot).
+//     splits into. A split holds the locks of both halves too, from before
+//     the first slot shows one of them until every slot of the segment
+//     shows its half: until then, a writer that finds a half must wait,
+//     and a Range that meets the old array in a lower slot finds every key
+//     of the halves there. A reader needs a slot's array and the array's
+//     length together, so the slot counts its writes (see dirSlot).
 //   - An array's slots and control words are written only with the lock of
 //     its segment held, and only while it is the segment's current array:
 //     once replaced, an array is never written again. A slot is written

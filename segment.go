@@ -232,15 +232,20 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 		}
 		dst.computing[k] = c
 	}
+	// The halves are locked until both are in place: a writer that finds
+	// one of them in a slot before then waits, rather than change the
+	// half while other slots still show s. Neither lock can be held by
+	// anyone else: no slot shows the halves yet.
+	s0.mu.Lock()
+	s1.mu.Lock()
 	// Upper half first: a Range that walks the slots upwards and meets a
 	// half in the lower slots then meets no old array above it (see
 	// Map.Range).
 	s.publishLocked(d, h|1<<bit, s1.arr, s1, 2)
-	if splitHook != nil {
-		splitHook()
-	}
 	s.publishLocked(d, h&^(1<<bit), s0.arr, s0, 2)
 	s.dropLocked()
+	s1.mu.Unlock()
+	s0.mu.Unlock()
 	return split
 }
 
@@ -267,8 +272,8 @@ func (s *segment[K, V]) splitsLocked(d *directory[K, V], f fill, live int, leftO
 // tests (SetSplitHook and SetRebuildHook in export_test.go), which set them
 // while no Map is in use.
 var (
-	// splitHook runs between the publications of the two halves of a
-	// split.
+	// splitHook runs after each slot that a split writes with one of its
+	// halves.
 	splitHook func()
 
 	// rebuildHook runs once a rebuild has decided that the directory need
@@ -310,6 +315,9 @@ func (s *segment[K, V]) publishLocked(d *directory[K, V], h uint64, a array[K, V
 	}
 	for i := lo + n - 1; i >= lo; i-- {
 		d.slots[i].store(a, t.depth, t)
+		if part == 2 && splitHook != nil {
+			splitHook()
+		}
 	}
 }
 

@@ -1,0 +1,209 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gosyncmap/syncmap"
+)
+
+// keysWithPrefix returns n keys, from start upwards, whose hashes in m
+// begin with the bits of prefix, bits of them. m must have a directory.
+func keysWithPrefix(m *syncmap.Map[int, int], prefix uint64, bits, n, start int) []int {
+	var keys []int
+	for k := start; len(keys) < n; k++ {
+		if syncmap.Hash(m, k)>>(64-bits) == prefix {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// blockedOnLock reports whether a goroutine with fn on its stack waits for
+// a sync.Mutex.
+func blockedOnLock(fn string) bool {
+	buf := make([]byte, 1<<20)
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "[sync.Mutex.Lock") && strings.Contains(g, fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHeldSplitKeepsWritersOut holds a split at every point of the
+// publication of its two halves, and meanwhile stores keys into the slots
+// already published, then ranges over the map. A half is a segment that
+// writers find in the directory as soon as one slot shows it: if the split
+// does not hold the halves' locks until both are in place, a writer adds
+// keys to a half, or rebuilds or splits it, while the lower slots still
+// show the old segment; then Range, which meets the old array in the
+// lowest slot and skips the span it was made for, misses keys present
+// throughout, and the split, once it goes on, writes a half that has been
+// replaced since into the lower slots, where its keys cannot be found
+// again, or a segment that no longer exists, where writers spin for ever.
+//
+// The segment that splits is two or more levels shallower than the
+// directory, so that each half fills several slots.
+func TestHeldSplitKeepsWritersOut(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	// The directory's depth, and so the number of slots a split writes,
+	// depends on the seeds: hold it after each of the first seven.
+	for hold := 1; hold <= 7; hold++ {
+		for _, check := range []string{"Range", "StoreThenLoad"} {
+			t.Run(fmt.Sprintf("hold=%d/%s", hold, check), func(t *testing.T) {
+				testHeldSplit(t, hold, check == "Range")
+			})
+		}
+	}
+}
+
+// testHeldSplit holds a split after it has written hold slots, and stores
+// keys into those slots meanwhile; with ranging, it checks a Range during
+// the hold, and otherwise what the map holds once the split goes on.
+func testHeldSplit(t *testing.T, hold int, ranging bool) {
+	m := new(syncmap.Map[int, int])
+	m.Store(-1, -1)
+	m.Clear() // a directory, for Hash, and no keys
+
+	// One key whose hash begins with 1, then keys that begin with 0: the
+	// map splits in two, and the half of 0 again and again, deepening the
+	// directory, while the half of 1 keeps its one key and depth 1.
+	var stored []int
+	store := func(keys ...int) {
+		for _, k := range keys {
+			m.Store(k, k)
+			stored = append(stored, k)
+		}
+	}
+	store(keysWithPrefix(m, 1, 1, 1, 0)...)
+	store(keysWithPrefix(m, 0, 1, 64, 0)...)
+	_, depth := syncmap.Segments(m)
+	if depth < 3 {
+		t.Fatalf("a directory of depth %d; want at least 3", depth)
+	}
+	if d := syncmap.SlotDepths(m)[len(syncmap.SlotDepths(m))-1]; d != 1 {
+		t.Fatalf("the last slot holds a segment of depth %d; want 1", d)
+	}
+	slots := 1 << depth
+	if hold >= slots/2 {
+		t.Skipf("a split of the segment of depth 1 writes %d slots", slots/2)
+	}
+
+	// A adds keys that begin with 10 and 11 to that segment until it
+	// splits; the split holds after writing hold slots.
+	held, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	defer syncmap.SetSplitHook(func() {
+		if calls.Add(1) == int32(hold) {
+			close(held)
+			<-release
+		}
+	})()
+	upper := keysWithPrefix(m, 3, 2, 10, 10_000)
+	lower := keysWithPrefix(m, 2, 2, 10, 10_000)
+	var aStored []int // read by this goroutine only after A is done
+	aDone := make(chan struct{})
+	go func() {
+		defer close(aDone)
+		for i := range upper {
+			for _, k := range []int{upper[i], lower[i]} {
+				m.Store(k, k)
+				aStored = append(aStored, k)
+			}
+		}
+	}()
+	select {
+	case <-held:
+	case <-aDone:
+		t.Fatal("adding 20 keys to a segment of one group did not split it")
+	}
+
+	// B stores keys into the slots that the split has written, the top
+	// hold slots.
+	var bKeys []int
+	for slot := slots - hold; slot < slots; slot++ {
+		bKeys = append(bKeys, keysWithPrefix(m, uint64(slot), depth, 8, 20_000)...)
+	}
+	var bReturned atomic.Int32 // how many of bKeys were stored
+	bDone := make(chan struct{})
+	go func() {
+		defer close(bDone)
+		heldSplitWriter(m, bKeys, &bReturned)
+	}()
+	for !blockedOnLock("heldSplitWriter") {
+		select {
+		case <-bDone:
+		case <-time.After(time.Millisecond):
+			continue
+		}
+		break
+	}
+
+	if ranging {
+		// Every key stored before the split, and every key that B has
+		// stored, is present throughout this Range.
+		seen := make(map[int]int)
+		m.Range(func(k, v int) bool {
+			seen[k]++
+			return true
+		})
+		for _, k := range append(stored, bKeys[:bReturned.Load()]...) {
+			if seen[k] != 1 {
+				t.Errorf("a Range during a held split visited key %d %d times; want once: it was stored before the Range began", k, seen[k])
+			}
+		}
+	}
+
+	close(release)
+	withTimeout(t, func() {
+		<-aDone
+		<-bDone
+	})
+	if ranging {
+		return
+	}
+	stored = append(append(stored, aStored...), bKeys...)
+	for _, k := range stored {
+		if v, ok := m.Load(k); !ok || v != k {
+			t.Errorf("after the split, Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	// A key stored now, in any slot, can be loaded.
+	withTimeout(t, func() {
+		for slot := range slots {
+			k := keysWithPrefix(m, uint64(slot), depth, 1, 100_000)[0]
+			m.Store(k, k)
+			stored = append(stored, k)
+			if v, ok := m.Load(k); !ok || v != k {
+				t.Errorf("after the split, Store(%d, %d) then Load(%d) = %d, %v", k, k, k, v, ok)
+			}
+		}
+	})
+	if got := contents(m); len(got) != len(stored) {
+		t.Errorf("after the split, Range visited %d keys; want %d", len(got), len(stored))
+	}
+	if err := syncmap.CheckTables(m); err != nil {
+		t.Error(err)
+	}
+}
+
+// heldSplitWriter stores keys into m, each with itself as its value,
+// counting those stored in *returned. It is a function of its own, so
+// that blockedOnLock can find it on the stack.
+func heldSplitWriter(m *syncmap.Map[int, int], keys []int, returned *atomic.Int32) {
+	for _, k := range keys {
+		m.Store(k, k)
+		returned.Add(1)
+	}
+}
