@@ -136,53 +136,96 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 	h := hash(&m.directory().hs, key) // before any lock: it may panic
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	e, _ := d.find(key)
-	if e != nil {
-		if v, ok := e.load(d.mode); ok {
-			return v, true, nil
-		}
+	if v, ok := loadLocked(d, key); ok {
+		return v, true, nil
 	}
 	c, running := s.computing[key]
 	if !running {
-		if e != nil {
-			// A deleted entry, which a store could give a value without
-			// the lock, and so without waking the callers that will wait
-			// for this compute (see storedLocked): sweep it out, so that
-			// a store must take the lock and add a new entry.
-			if !e.tryExpungeLocked() {
-				v, ok := e.load(d.mode) // a store was quicker
-				return v, ok, nil
-			}
-			s.sweepLocked(d, h)
-		}
 		// A key that is not equal to itself, such as a NaN, can never be
 		// found again, by a waiter or by releaseLocked: its compute runs
 		// unregistered, so that computing does not keep it forever.
 		if key == key {
-			if s.computing == nil {
-				s.computing = make(map[K]*computation)
-			}
-			s.computing[key] = nil // running, and nobody waiting yet
+			s.registerLocked(key, nil) // running, and nobody waiting yet
 		}
 		return value, false, nil
 	}
 	if c == nil {
 		c = &computation{done: make(chan struct{})}
-		s.computing[key] = c
+		s.registerLocked(key, c)
+		// Counted before looking at the key again: a store that gives its
+		// deleted entry a value without the lock either came first, and
+		// its value is found now, or finds the count, and wakes c through
+		// the lock (see Map.revived).
+		m.waiting.Add(1)
+		if v, ok := loadLocked(d, key); ok {
+			m.storedLocked(s, key)
+			return v, true, nil
+		}
 	}
 	return value, false, c
+}
+
+// loadLocked returns the value of key in d, the directory that holds its
+// segment, whose lock the caller holds.
+func loadLocked[K comparable, V any](d *directory[K, V], key K) (value V, ok bool) {
+	if e, _ := d.find(key); e != nil {
+		return e.load(d.mode)
+	}
+	return value, false
+}
+
+// registerLocked records c as the computation of key, a key of s: nil for
+// a compute that nobody waits for yet. The caller holds s.mu.
+func (s *segment[K, V]) registerLocked(key K, c *computation) {
+	if s.computing == nil {
+		s.computing = make(map[K]*computation)
+	}
+	s.computing[key] = c
+	s.computingPeak = max(s.computingPeak, len(s.computing))
+}
+
+// unregisterLocked forgets the compute of key, a key of s. The caller holds
+// s.mu.
+func (s *segment[K, V]) unregisterLocked(key K) {
+	delete(s.computing, key)
+	// A Go map keeps the room it grew to: let a large one go once the
+	// computes it tracked are over. A small one is kept, so that a
+	// segment whose keys are computed one at a time allocates nothing for
+	// it again.
+	if len(s.computing) == 0 && s.computingPeak > computingKept {
+		s.computing, s.computingPeak = nil, 0
+	}
+}
+
+// computingKept is the most keys a segment's computing map may have held
+// for it to be kept once empty: as many as a Go map holds in its first
+// allocation.
+const computingKept = 8
+
+// revived wakes the callers waiting for a compute of key, if any, once a
+// store has given key's deleted entry, found through ds, a value without
+// the lock, and so without looking at the segment's computations.
+func (m *Map[K, V]) revived(ds *dirSlot[K, V], key K) {
+	ds.seg.Load().deleted.Add(-1)
+	if m.waiting.Load() == 0 { // see reserve
+		return
+	}
+	_, s := m.lockSegment(hash(&m.dir.Load().hs, key))
+	defer s.mu.Unlock()
+	m.storedLocked(s, key)
 }
 
 // storedLocked wakes the callers waiting for a compute of key, a key of s,
 // which a call other than the compute has just given a value. The compute
 // goes on, with nobody waiting for it. The caller holds s.mu.
-func (s *segment[K, V]) storedLocked(key K) {
+func (m *Map[K, V]) storedLocked(s *segment[K, V], key K) {
 	if len(s.computing) == 0 {
 		return
 	}
 	if c := s.computing[key]; c != nil {
 		close(c.done)
 		s.computing[key] = nil
+		m.waiting.Add(-1)
 	}
 }
 
@@ -209,15 +252,11 @@ func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded boo
 // meanwhile, if any, or err: a value stored meanwhile wins over an error,
 // as over a computed value.
 func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
-	d := m.dir.Load()
-	h := hash(&d.hs, key)
-	d, s := m.lockSegment(h)
+	d, s := m.lockSegment(hash(&m.dir.Load().hs, key))
 	defer s.mu.Unlock()
-	s.releaseLocked(key, err)
-	if e, _ := d.find(key); e != nil {
-		if v, ok := e.load(d.mode); ok {
-			return v, true, nil
-		}
+	m.releaseLocked(s, key, err)
+	if v, ok := loadLocked(d, key); ok {
+		return v, true, nil
 	}
 	return actual, false, err
 }
@@ -226,10 +265,11 @@ func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 // and wakes the callers waiting for it. They need the segment's lock to
 // look at the map again, so they see what the caller stores before
 // releasing it. The caller holds s.mu.
-func (s *segment[K, V]) releaseLocked(key K, err error) {
+func (m *Map[K, V]) releaseLocked(s *segment[K, V], key K, err error) {
 	if c := s.computing[key]; c != nil {
 		c.err = err
 		close(c.done)
+		m.waiting.Add(-1)
 	}
-	delete(s.computing, key)
+	s.unregisterLocked(key)
 }

@@ -430,3 +430,122 @@ func TestNaNKeysAreNotKeptByLoadOrCompute(t *testing.T) {
 	}
 	runtime.KeepAlive(&m)
 }
+
+// TestLoadOrComputeWaitersSeeRevivedKeys checks that callers waiting for a
+// compute return as soon as a store gives the key a value, when the key was
+// stored and deleted after the compute began: its deleted entry then sits in
+// the segment, where a store gives it a value without the lock. The waiters
+// must not wait for the compute, nor get its error.
+func TestLoadOrComputeWaitersSeeRevivedKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		store func(m *syncmap.Map[string, int])
+	}{
+		{"Store", func(m *syncmap.Map[string, int]) { m.Store("k", 7) }},
+		{"Swap", func(m *syncmap.Map[string, int]) { m.Swap("k", 7) }},
+		{"LoadOrStore", func(m *syncmap.Map[string, int]) { m.LoadOrStore("k", 7) }},
+	} {
+		for _, try := range []bool{false, true} {
+			name := tc.name + "/LoadOrCompute"
+			if try {
+				name = tc.name + "/LoadOrTryCompute"
+			}
+			t.Run(name, func(t *testing.T) {
+				var m syncmap.Map[string, int]
+				m.Store("other", 0)
+				started, release := make(chan struct{}), make(chan struct{})
+				first := make(chan struct{})
+				go func() {
+					defer close(first)
+					m.LoadOrTryCompute("k", func() (int, error) {
+						close(started)
+						<-release
+						return 0, errBackend
+					})
+				}()
+				<-started
+				m.Store("k", 1)
+				m.Delete("k")
+				waiter := make(chan [3]any, 2)
+				go func() {
+					if try {
+						v, loaded, err := m.LoadOrTryCompute("k", func() (int, error) { return 2, nil })
+						waiter <- [3]any{v, loaded, err}
+						return
+					}
+					v, loaded := m.LoadOrCompute("k", func() int { return 2 })
+					waiter <- [3]any{v, loaded, nil}
+				}()
+				waitersBlocked(t, 1)
+				tc.store(&m)
+				select {
+				case got := <-waiter:
+					if got != [3]any{7, true, nil} {
+						t.Errorf("waiter got %v; want the stored 7, true, <nil>", got)
+					}
+				case <-time.After(10 * time.Second):
+					t.Error("a caller waiting for a compute still waits after a store revived the key")
+				}
+				close(release)
+				<-first // before the next test counts its waiters
+			})
+		}
+	}
+}
+
+// TestInvalidateThenComputeCopiesNothing deletes a key of a large map and
+// computes it again, the way a cache drops a stale value and fetches a new
+// one: that must allocate about what a Delete then LoadOrStore does, not a
+// copy of the key's segment.
+func TestInvalidateThenComputeCopiesNothing(t *testing.T) {
+	m := filledMap(1 << 14)
+	bytesPerCall := func(f func(k int)) float64 {
+		const n = 1000
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for k := range n {
+			f(k)
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / n
+	}
+	store := bytesPerCall(func(k int) {
+		m.Delete(k)
+		m.LoadOrStore(k, k)
+	})
+	compute := bytesPerCall(func(k int) {
+		m.Delete(k)
+		m.LoadOrCompute(k, func() int { return k })
+	})
+	t.Logf("Delete then LoadOrStore: %.0f bytes; Delete then LoadOrCompute: %.0f bytes", store, compute)
+	if compute > 2*store+64 {
+		t.Errorf("Delete then LoadOrCompute allocates %.0f bytes; Delete then LoadOrStore %.0f: want about as much", compute, store)
+	}
+}
+
+// TestComputeRegistryShrinks runs ten thousand computes at once, each from
+// inside the previous one, all failing, and checks that once they are over
+// the map gives back the room it took to track them.
+func TestComputeRegistryShrinks(t *testing.T) {
+	const n = 10_000
+	var m syncmap.Map[int, int]
+	m.Store(-1, -1)
+	base := liveHeap()
+	var nest func(k int) (int, error)
+	nest = func(k int) (int, error) {
+		if k < n {
+			m.LoadOrTryCompute(k+1, func() (int, error) { return nest(k + 1) })
+		}
+		return 0, errBackend
+	}
+	if _, _, err := m.LoadOrTryCompute(0, func() (int, error) { return nest(0) }); err != errBackend {
+		t.Fatalf("LoadOrTryCompute = %v; want %v", err, errBackend)
+	}
+	if grown := int64(liveHeap()) - int64(base); grown > 16<<10 {
+		t.Errorf("after %d computes that ran at once, the live heap grew by %d bytes; want it back where it was", n, grown)
+	}
+	if got := m.Len(); got != 1 {
+		t.Errorf("Len() = %d; want 1", got)
+	}
+	runtime.KeepAlive(&m)
+}

@@ -41,8 +41,8 @@ type entry[K comparable, V any] struct {
 	//   - nil: the key was deleted. The entry is still in its segment's
 	//     array, so a store may give it a value again without the lock.
 	//   - expunged: the key was deleted, and the entry has left its
-	//     segment's array: a rebuild of the segment left it out, or a
-	//     compute of its key took it out (see Map.reserve). Only readers
+	//     segment's array: a rebuild or a sweep of the segment left it
+	//     out. Only readers
 	//     that loaded an older array still find it, and take its key for
 	//     absent; a store must take the lock and add a new entry.
 	//

@@ -124,6 +124,12 @@ type Map[K comparable, V any] struct {
 	// mu is the Map's lock, which no ordinary call takes: see the design.
 	mu sync.Mutex
 
+	// waiting counts the computations of LoadOrCompute and
+	// LoadOrTryCompute that callers wait for (see reserve and revived). It
+	// is changed with the lock of the computing key's segment held, and
+	// read without it, atomically.
+	waiting atomic.Int32
+
 	// locks counts the acquisitions of mu, for tests (LockCount in
 	// export_test.go): the share of calls that take the one lock every
 	// writer shares bounds how far the map scales with cores. It is read
@@ -235,7 +241,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 		if e, ds := d.find(key); e != nil {
 			if p, ok := e.trySwap(value, d.mode, d.count); ok {
 				if p == nil {
-					ds.seg.Load().deleted.Add(-1)
+					m.revived(ds, key)
 				}
 				return valueAt[V](p, d.mode)
 			}
@@ -254,7 +260,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 				// As in Load: copy a value found straight into the result.
 				switch {
 				case p == nil:
-					ds.seg.Load().deleted.Add(-1)
+					m.revived(ds, key)
 					return value, false
 				case d.mode == valuesDirect:
 					return directValue[V](p), true
@@ -328,10 +334,10 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 		}
 	}
 	if kind == storeComputed {
-		s.releaseLocked(key, nil)
+		m.releaseLocked(s, key, nil)
 	}
 	if !loaded {
-		s.storedLocked(key)
+		m.storedLocked(s, key)
 	}
 	return old, loaded, inserted, d
 }
@@ -459,10 +465,7 @@ func (m *Map[K, V]) Clear() {
 		// Computes running for keys of the cleared generation go on, and
 		// store into the next one: their callers wait for them there.
 		for k, c := range s.computing {
-			if first.computing == nil {
-				first.computing = make(map[K]*computation)
-			}
-			first.computing[k] = c
+			first.registerLocked(k, c)
 		}
 		s.dropLocked()
 	}

@@ -951,10 +951,11 @@ func withTimeout(t *testing.T, f func()) {
 }
 
 // testValueType takes a Map[int, V] through every state of an entry: live,
-// deleted, expunged (taken out of its segment while LoadOrCompute computes
-// its key), stored again, and swept, checking what each method sees. vals
+// deleted, stored again by a compute, expunged (swept out of its segment),
+// and stored again as a new entry, checking what each method sees. vals
 // must be three distinct values.
 func testValueType[V comparable](t *testing.T, vals [3]V) {
+	defer syncmap.SetSweep(1, 1<<30)() // a new key sweeps any deleted one
 	var m syncmap.Map[int, V]
 	load := func(k int, want V, wantOK bool) {
 		t.Helper()
@@ -977,10 +978,10 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 		t.Fatalf("LoadOrStore(1) = %v, %v; want %v, false", v, loaded, vals[1])
 	}
 	m.Delete(1)
-	v, loaded := m.LoadOrCompute(1, func() V { // expunges 1, then stores it again
+	v, loaded := m.LoadOrCompute(1, func() V { // stores 1 into its deleted entry
 		load(1, zero, false)
 		if m.CompareAndSwap(1, zero, vals[0]) || m.CompareAndDelete(1, zero) {
-			t.Fatalf("compare on expunged key 1 succeeded")
+			t.Fatalf("compare on deleted key 1 succeeded")
 		}
 		return vals[1]
 	})
@@ -1005,6 +1006,9 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	}
 	if v, loaded := m.Swap(0, vals[1]); !loaded || v != vals[0] {
 		t.Fatalf("Swap(0) = %v, %v; want %v, true", v, loaded, vals[0])
+	}
+	if m.CompareAndSwap(0, vals[0], vals[2]) || m.CompareAndDelete(0, vals[2]) {
+		t.Fatalf("CompareAndSwap(0, %v, %v) or CompareAndDelete(0, %v) succeeded on the value %v", vals[0], vals[2], vals[2], vals[1])
 	}
 	if !m.CompareAndSwap(0, vals[1], vals[2]) {
 		t.Fatalf("CompareAndSwap(0, %v, %v) = false; want true", vals[1], vals[2])
@@ -1035,6 +1039,7 @@ func TestValueTypes(t *testing.T) {
 		// Zero-size values all share one address, so only the presence of a
 		// key tells them apart: a sentinel made from a zero-size allocation
 		// would be mistaken for a value.
+		defer syncmap.SetSweep(1, 1<<30)() // a new key sweeps any deleted one
 		var m syncmap.Map[int, struct{}]
 		m.Store(1, struct{}{})
 		m.Range(func(int, struct{}) bool { return true })
@@ -1072,6 +1077,17 @@ func TestValueTypes(t *testing.T) {
 	})
 	t.Run("byte", func(t *testing.T) {
 		testValueType(t, [3]byte{0, 1, 255})
+	})
+	// Integers that differ only in their top byte: a compare of fewer
+	// bits than the value has would take them for equal.
+	t.Run("uint16", func(t *testing.T) {
+		testValueType(t, [3]uint16{0x0100, 0x0200, 0x8000})
+	})
+	t.Run("int32", func(t *testing.T) {
+		testValueType(t, [3]int32{1 << 24, 2 << 24, -1 << 31})
+	})
+	t.Run("uint64", func(t *testing.T) {
+		testValueType(t, [3]uint64{1 << 56, 2 << 56, 1 << 63})
 	})
 }
 

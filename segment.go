@@ -46,6 +46,10 @@ type segment[K comparable, V any] struct {
 	// LoadOrTryCompute that runs for a key of the segment (see compute.go).
 	// It is read and written with mu held, and nil until the first compute.
 	computing map[K]*computation
+
+	// computingPeak is the most keys that computing has held since it was
+	// made (see unregisterLocked). It is read and written with mu held.
+	computingPeak int
 }
 
 func newSegment[K comparable, V any](depth uint8, arr array[K, V]) *segment[K, V] {
@@ -227,10 +231,7 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 		if hash(&d.hs, k)>>bit&1 == 1 {
 			dst = s1
 		}
-		if dst.computing == nil {
-			dst.computing = make(map[K]*computation)
-		}
-		dst.computing[k] = c
+		dst.registerLocked(k, c)
 	}
 	// The halves are locked until both are in place: a writer that finds
 	// one of them in a slot before then waits, rather than change the

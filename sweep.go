@@ -8,10 +8,9 @@ import "slices"
 // A deleted entry stays in its segment's array, where a store can give it
 // a value again without the lock, until the segment is swept: copied into
 // a new array without its deleted entries, which it expunges, so that the
-// collector can free their keys. A segment is swept
-// before a key is added to it, once enough of its entries are deleted (see
-// sweepDue); a compute of a deleted key sweeps it too (see Map.reserve),
-// and so does every rebuild.
+// collector can free their keys. A segment is swept before a key is added
+// to it, once enough of its entries are deleted (see sweepDue), and so is
+// every rebuild.
 //
 // A sweep never empties a slot of a published array: an array never holds
 // two entries of one key, even at different moments, so that a Range that
