@@ -549,3 +549,47 @@ func TestComputeRegistryShrinks(t *testing.T) {
 	}
 	runtime.KeepAlive(&m)
 }
+
+// TestComputeSurvivesSplits starts a compute, and a caller waiting for it,
+// then stores keys enough to split the computing key's segment again and
+// again: the halves must carry the compute, so that a third caller waits
+// for it rather than compute too, and a store of the key wakes them both.
+func TestComputeSurvivesSplits(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	var m syncmap.Map[string, int]
+	release, first := computeBlocked(&m, "k", 1)
+	waiter := make(chan [2]any, 1)
+	go func() {
+		v, loaded := m.LoadOrCompute("k", func() int { return 2 })
+		waiter <- [2]any{v, loaded}
+	}()
+	waitersBlocked(t, 1)
+	for i := range 200 {
+		m.Store(fmt.Sprint(i), i)
+	}
+	if segs, _ := syncmap.Segments(&m); segs < 16 {
+		t.Fatalf("200 keys fill %d segments; want at least 16", segs)
+	}
+	var computed atomic.Bool
+	third := make(chan [2]any, 1)
+	go func() {
+		v, loaded := m.LoadOrCompute("k", func() int { computed.Store(true); return 3 })
+		third <- [2]any{v, loaded}
+	}()
+	waitersBlocked(t, 2)
+	m.Store("k", 7)
+	withTimeout(t, func() {
+		for _, c := range []chan [2]any{waiter, third} {
+			if got := <-c; got != [2]any{7, true} {
+				t.Errorf("a caller waiting for the compute got %v; want the stored 7, true", got)
+			}
+		}
+	})
+	if computed.Load() {
+		t.Error("a caller computed the key while another's compute ran")
+	}
+	close(release)
+	if got := <-first; got != [2]any{7, true} {
+		t.Errorf("the computing caller got %v; want the stored 7, true", got)
+	}
+}

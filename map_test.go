@@ -673,6 +673,35 @@ func TestEveryFieldOfStructKeysReachesTheHash(t *testing.T) {
 	}
 }
 
+// TestStructKeysWithSwappedFieldsDoNotCollide checks that struct keys are
+// not hashed by combining their fields first, as xor would: keys that hold
+// the same numbers in another order, or the same number in every field,
+// must not collide in every Map.
+func TestStructKeysWithSwappedFieldsDoNotCollide(t *testing.T) {
+	type key struct{ A, B int }
+	var m syncmap.Map[key, int]
+	m.Store(key{}, 0) // makes the Map's hasher
+	rng := rand.New(rand.NewSource(1))
+	// As in testIntegerBits: 2 of 512 pairs share 8 bits by chance.
+	const pairs, limit = 512, 48
+	swapped, equal := 0, 0
+	for range pairs {
+		a, b := rng.Int(), rng.Int()
+		if syncmap.Hash(&m, key{a, b})>>56 == syncmap.Hash(&m, key{b, a})>>56 {
+			swapped++
+		}
+		if syncmap.Hash(&m, key{a, a})>>56 == syncmap.Hash(&m, key{b, b})>>56 {
+			equal++
+		}
+	}
+	if swapped > limit {
+		t.Errorf("%d of %d pairs of keys {a, b} and {b, a} share the top 8 bits of their hash; want few", swapped, pairs)
+	}
+	if equal > limit {
+		t.Errorf("%d of %d pairs of keys {a, a} and {b, b} share the top 8 bits of their hash; want few", equal, pairs)
+	}
+}
+
 // TestStructKeys checks keys of struct and array types against a Go map:
 // keys hashed field by field (integers and strings), and keys hashed by
 // maphash, which hold floats, interfaces or too many fields; among them a
@@ -764,6 +793,9 @@ func TestInterfaceKeys(t *testing.T) {
 		p, &p.a, &p.b, new(pair), c, make(chan int), (*int)(nil), (*pair)(nil),
 		reflect.TypeFor[int](), reflect.TypeFor[pair](), reflect.TypeFor[*pair](),
 		1, int64(1), "1", 1.5, pair{1, 2}, struct{ p *pair }{p}, [2]*int{&p.a}, nil,
+		// Integers that Go boxes in an allocation of their own: two
+		// interfaces holding one of them point to different copies.
+		1000, int64(-1 << 40), uint32(70000), int8(-100) + 0, true,
 	}
 	var m syncmap.Map[any, int]
 	want := make(map[any]int)
@@ -786,7 +818,7 @@ func TestInterfaceKeys(t *testing.T) {
 				}
 			}
 			for _, k := range keys {
-				v, ok := m.Load(k)
+				v, ok := m.Load(rebox(k))
 				if wv, wok := want[k]; v != wv || ok != wok {
 					t.Fatalf("round %d, after key %d: Load(%T %v) = %d, %v; want %d, %v", round, i, k, k, v, ok, wv, wok)
 				}
@@ -808,6 +840,18 @@ func TestInterfaceKeys(t *testing.T) {
 	if _, ok := r.Load(reflect.TypeFor[string]()); ok {
 		t.Error("Load of a type never stored found it")
 	}
+}
+
+// rebox returns k in a new interface value: the dynamic value copied to an
+// allocation of its own, unless it is a pointer or a small integer, which
+// Go does not copy.
+func rebox(k any) any {
+	if k == nil {
+		return nil
+	}
+	v := reflect.New(reflect.TypeOf(k)).Elem()
+	v.Set(reflect.ValueOf(k))
+	return v.Interface()
 }
 
 func TestZeroValue(t *testing.T) {
@@ -1261,6 +1305,42 @@ func TestRebuildMeetsRevivedEntries(t *testing.T) {
 	}
 }
 
+// TestExpungeKeepsRevivedValues races the stores that give a deleted key
+// a value again, without the lock, with sweeps that expunge deleted
+// entries with the lock held: a sweep must expunge an entry only if it is
+// still deleted, in one compare-and-swap, or a store that lands between
+// its look at the entry and its write is lost. One goroutine deletes and
+// stores its key again and again, checking that each store is there to be
+// loaded; another adds and deletes keys of its own in the same segment, so
+// that each of its stores sweeps the segment.
+func TestExpungeKeepsRevivedValues(t *testing.T) {
+	defer syncmap.SetSweep(1, 1<<30)()
+	n := 200_000 // a few tenths of a second; fewer miss the window more often
+	if testing.Short() {
+		n /= 2
+	}
+	var m syncmap.Map[int, int]
+	var done atomic.Bool
+	runGoroutines(t, 2, func(g int) {
+		if g == 0 {
+			defer done.Store(true)
+			for i := range n {
+				m.Delete(0)
+				m.Store(0, i)
+				if v, ok := m.Load(0); !ok || v != i {
+					t.Errorf("Load(0) = %d, %v right after Store(0, %d), while sweeps run; want %d, true", v, ok, i, i)
+					return
+				}
+			}
+			return
+		}
+		for k := 1; !done.Load(); k++ {
+			m.Store(k, k) // sweeps: the entry of k-1, maybe of 0
+			m.Delete(k)
+		}
+	})
+}
+
 // TestSplitsLoseNothing has goroutines add keys of their own, and delete
 // and store them again, on a map of segments of one group, so that
 // segments are swept, rebuilt and split, and the directory doubles, all the
@@ -1473,6 +1553,9 @@ func TestReplacedValuesAreCollected(t *testing.T) {
 	})
 	t.Run("V=struct", func(t *testing.T) {
 		testReplacedValuesAreCollected(t, func(o *object) holder { return holder{o, 1} })
+	})
+	t.Run("V=any", func(t *testing.T) {
+		testReplacedValuesAreCollected(t, func(o *object) any { return o })
 	})
 }
 
@@ -1837,6 +1920,38 @@ func TestLenWhileKeysRevive(t *testing.T) {
 			t.Fatalf("Len() = %d while goroutines revive and delete one key beside %d others; want at least %d", n, stable, stable)
 		}
 	}
+}
+
+// TestLenCountsNewKeysBeforeTheyArePresent has one goroutine store new
+// keys, one after another, while another loads each key as soon as it is
+// present and then calls Len. Once key i is found, keys 0 to i are present
+// throughout the call of Len, which must count them all: a key counted
+// only after it is published into its segment would be found by a Load
+// before it is counted.
+func TestLenCountsNewKeysBeforeTheyArePresent(t *testing.T) {
+	n := 200_000 // a few tenths of a second; fewer miss the window more often
+	if testing.Short() {
+		n /= 2
+	}
+	var m syncmap.Map[int, int]
+	runGoroutines(t, 2, func(g int) {
+		if g == 0 {
+			for k := range n {
+				m.Store(k, k)
+			}
+			return
+		}
+		for k := 0; k < n; {
+			if _, ok := m.Load(k); !ok {
+				continue
+			}
+			k++
+			if got := m.Len(); got < k {
+				t.Errorf("Len() = %d once key %d was found, with keys 0 to %d stored one after another; want at least %d", got, k-1, k-1, k)
+				return
+			}
+		}
+	})
 }
 
 // TestLenDuringChurn has each goroutine toggle one key of its own while
