@@ -317,9 +317,13 @@ const deletedKeys = 200
 // segments hold deleted entries, and checks its result, then the contents.
 func TestCallsAfterDeletes(t *testing.T) {
 	defer both(syncmap.SetMaxGroups(1), syncmap.SetSweep(1, 8))()
+	step := 3
+	if testing.Short() {
+		step = 11
+	}
 	for _, op := range mapOps {
 		for _, added := range []int{0, 4, 12} {
-			for k := -13; k < deletedKeys+2; k += 3 {
+			for k := -13; k < deletedKeys+2; k += step {
 				m, ref := deletedMap(t, added)
 				checkCall(t, fmt.Sprintf("after %d new keys", added), m, ref, mapCall{op: op, k: k, v: k, new: k + 1})
 			}
@@ -454,7 +458,11 @@ func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
 // the hottest; inserts: LoadOrStore of new keys) must take it at most once
 // per 500 new keys, and loads, hits or misses, never.
 func TestMapLockIsRare(t *testing.T) {
-	const start, added = 1 << 14, 1 << 16
+	const start = 1 << 14
+	added := 1 << 16
+	if testing.Short() {
+		added = 1 << 14
+	}
 	workloads := []struct {
 		name string
 		add  func(m *syncmap.Map[int, int], k int)
@@ -486,7 +494,7 @@ func TestMapLockIsRare(t *testing.T) {
 			}
 			locks := syncmap.LockCount(m) - before
 			t.Logf("%d new keys on a map of %d took the map's lock %d times", added, start, locks)
-			if locks*500 > added {
+			if locks*500 > uint64(added) {
 				t.Errorf("%d new keys on a map of %d took the map's lock %d times; want at most one per 500", added, start, locks)
 			}
 			before = syncmap.LockCount(m)
