@@ -32,16 +32,8 @@ func (m *Map[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loaded boo
 	if compute == nil {
 		panic("syncmap: LoadOrCompute called with a nil compute function")
 	}
-	if d := m.dir.Load(); d != nil {
-		if e, _ := d.find(key); e != nil {
-			// As in Load: copy the value straight into the result.
-			if p := e.ref(d.mode); p != nil {
-				if d.mode == valuesDirect {
-					return directValue[V](p), true
-				}
-				return *(*V)(p), true
-			}
-		}
+	if v, ok := m.Load(key); ok {
+		return v, true
 	}
 	actual, loaded, _ = m.loadOrComputeSlow(key, computeFunc[V]{f: compute})
 	return actual, loaded
@@ -66,15 +58,8 @@ func (m *Map[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V
 	if compute == nil {
 		panic("syncmap: LoadOrTryCompute called with a nil compute function")
 	}
-	if d := m.dir.Load(); d != nil {
-		if e, _ := d.find(key); e != nil {
-			if p := e.ref(d.mode); p != nil {
-				if d.mode == valuesDirect {
-					return directValue[V](p), true, nil
-				}
-				return *(*V)(p), true, nil
-			}
-		}
+	if v, ok := m.Load(key); ok {
+		return v, true, nil
 	}
 	return m.loadOrComputeSlow(key, computeFunc[V]{tf: compute})
 }
@@ -133,11 +118,19 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, 
 // reserves its compute for the caller (wait == nil), who must then call
 // compute.
 func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
-	h := hash(&m.directory().hs, key) // before any lock: it may panic
+	h, direct := m.directory().hash(key) // before any lock: it may panic
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	if v, ok := loadLocked(d, key); ok {
-		return v, true, nil
+	for e, _, _ := d.find(key); e != nil; e, _, _ = d.find(key) {
+		if v, ok := e.load(d.mode); ok {
+			return v, true, nil
+		}
+		// A deleted entry, which a store could give a value without the
+		// lock, and so without waking the callers that wait for this
+		// compute (see storedLocked): take it out for its deleter, so
+		// that a store must take the lock and add a new entry. Unless a
+		// store was quicker: then it has a value, found above.
+		s.takeOutLocked(d, h, direct, e)
 	}
 	c, running := s.computing[key]
 	if !running {
@@ -152,26 +145,8 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 	if c == nil {
 		c = &computation{done: make(chan struct{})}
 		s.registerLocked(key, c)
-		// Counted before looking at the key again: a store that gives its
-		// deleted entry a value without the lock either came first, and
-		// its value is found now, or finds the count, and wakes c through
-		// the lock (see Map.revived).
-		m.waiting.Add(1)
-		if v, ok := loadLocked(d, key); ok {
-			m.storedLocked(s, key)
-			return v, true, nil
-		}
 	}
 	return value, false, c
-}
-
-// loadLocked returns the value of key in d, the directory that holds its
-// segment, whose lock the caller holds.
-func loadLocked[K comparable, V any](d *directory[K, V], key K) (value V, ok bool) {
-	if e, _ := d.find(key); e != nil {
-		return e.load(d.mode)
-	}
-	return value, false
 }
 
 // registerLocked records c as the computation of key, a key of s: nil for
@@ -202,30 +177,16 @@ func (s *segment[K, V]) unregisterLocked(key K) {
 // allocation.
 const computingKept = 8
 
-// revived wakes the callers waiting for a compute of key, if any, once a
-// store has given key's deleted entry, found through ds, a value without
-// the lock, and so without looking at the segment's computations.
-func (m *Map[K, V]) revived(ds *dirSlot[K, V], key K) {
-	ds.seg.Load().deleted.Add(-1)
-	if m.waiting.Load() == 0 { // see reserve
-		return
-	}
-	_, s := m.lockSegment(hash(&m.dir.Load().hs, key))
-	defer s.mu.Unlock()
-	m.storedLocked(s, key)
-}
-
 // storedLocked wakes the callers waiting for a compute of key, a key of s,
 // which a call other than the compute has just given a value. The compute
 // goes on, with nobody waiting for it. The caller holds s.mu.
-func (m *Map[K, V]) storedLocked(s *segment[K, V], key K) {
+func (s *segment[K, V]) storedLocked(key K) {
 	if len(s.computing) == 0 {
 		return
 	}
 	if c := s.computing[key]; c != nil {
 		close(c.done)
 		s.computing[key] = nil
-		m.waiting.Add(-1)
 	}
 }
 
@@ -254,9 +215,11 @@ func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded boo
 func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 	d, s := m.lockSegment(hash(&m.dir.Load().hs, key))
 	defer s.mu.Unlock()
-	m.releaseLocked(s, key, err)
-	if v, ok := loadLocked(d, key); ok {
-		return v, true, nil
+	s.releaseLocked(key, err)
+	if e, _, _ := d.find(key); e != nil {
+		if v, ok := e.load(d.mode); ok {
+			return v, true, nil
+		}
 	}
 	return actual, false, err
 }
@@ -265,11 +228,10 @@ func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 // and wakes the callers waiting for it. They need the segment's lock to
 // look at the map again, so they see what the caller stores before
 // releasing it. The caller holds s.mu.
-func (m *Map[K, V]) releaseLocked(s *segment[K, V], key K, err error) {
+func (s *segment[K, V]) releaseLocked(key K, err error) {
 	if c := s.computing[key]; c != nil {
 		c.err = err
 		close(c.done)
-		m.waiting.Add(-1)
 	}
 	s.unregisterLocked(key)
 }

@@ -11,107 +11,96 @@ import (
 )
 
 // A directory maps hashes to segments, as in extendible hashing: it has
-// 1<<depth slots, and the segment of a key is the one in the slot that the
-// top depth bits of its hash select. A segment of local depth d holds the
-// keys whose hashes begin with the same d bits, and fills the 1<<(depth-d)
-// slots that begin with them (its span).
+// 1<<depth slots (the global depth), and the segment of a key is the one in
+// the slot that the top depth bits of its hash select. A segment of local
+// depth d holds the keys whose hashes begin with the same d bits, and fills
+// the 1<<(depth-d) slots that begin with them (its span).
 //
 // A directory also carries what every call needs with it: the Map's hasher
 // and value settings, and the counter of the keys of its generation (from
 // the Map's first key, or from a Clear, to the next Clear).
 type directory[K comparable, V any] struct {
-	// The fields before slots are set when the directory is made, and
-	// never written again: any goroutine may read them.
+	// The fields from here to deep are set when the directory is made,
+	// and never written again: any goroutine may read them.
 	hs    hasher
 	mode  valueMode
 	cmp   comparison
-	depth uint8
+	depth uint8 // at least 1
 	count *counter
 
-	// slots is the directory itself. A slot's segment and array change with
-	// the lock of the segment that fills it held (see segment.go); a
-	// directory whose depth grows is replaced by a new one (see double),
-	// which takes every segment's lock.
-	slots []dirSlot[K, V]
+	// deep counts the segments of the directory whose local depth is
+	// depth-1 or depth: once it is zero, the directory is at least four
+	// times as large as its segments need, and halves (see Map.halve).
+	// It is changed, atomically, by the splits and merges of segments of
+	// those depths, with their locks held, and set by whoever makes the
+	// directory, with every segment's lock held.
+	deep atomic.Int64
+
+	// slots is the directory itself. A slot changes with the lock of the
+	// segment that fills it held (see segment.go); a directory whose depth
+	// changes is replaced by a new one, which takes every segment's lock.
+	slots []dirSlot
 }
 
-// A dirSlot is a slot of a directory: a segment, and the segment's array,
-// which readers probe, found with the slot, without a look at the
-// segment. A reader needs the array and its length together, and the
-// slot's writer changes both: seq tells the reader whether it read them
-// from one write (see load).
-type dirSlot[K comparable, V any] struct {
-	// seq counts the writes of the slot, twice each: it is odd while one
-	// is under way. It is read and written atomically, like the fields
-	// below.
-	seq uint32
-
-	// info is the length of the array, and in its top byte the depth of
-	// the segment it was made for.
-	info uint32
-
-	arr unsafe.Pointer // *group[K, V]: the first group of the array
-	seg atomic.Pointer[segment[K, V]]
+// A dirSlot is a slot of a directory: a segment, and the first group of the
+// segment's current table, which readers probe without a look at the
+// segment. Each is read and written atomically, on its own: readers need
+// only the table, and writers only the segment, whose lock they then take,
+// and whose own fields say which table is current. A slot does not depend
+// on K and V, so that the look-up indexes the directory with constant
+// offsets; seg is a *segment[K, V] of the Map, which segOf returns.
+type dirSlot struct {
+	tab atomic.Pointer[group]
+	seg unsafe.Pointer
 }
 
-// load returns the slot's array, and the depth of the segment it was made
-// for, read from one write of the slot.
-func (ds *dirSlot[K, V]) load() (g0 *group[K, V], n uintptr, depth uint8) {
-	for {
-		seq := atomic.LoadUint32(&ds.seq)
-		p, info := atomic.LoadPointer(&ds.arr), atomic.LoadUint32(&ds.info)
-		if seq&1 == 0 && atomic.LoadUint32(&ds.seq) == seq {
-			return (*group[K, V])(p), uintptr(info & (1<<24 - 1)), uint8(info >> 24)
-		}
-	}
+// store writes the slot: a segment and its table. The caller holds the
+// lock of the segment and of the segment that the slot held.
+func (ds *dirSlot) store(s unsafe.Pointer, t table) {
+	ds.tab.Store(t.first())
+	atomic.StorePointer(&ds.seg, s)
 }
 
-// loadArray returns the slot's array, as load does.
-func (ds *dirSlot[K, V]) loadArray() (a array[K, V], depth uint8) {
-	g0, n, depth := ds.load()
-	return unsafe.Slice((*group[K, V])(g0), n), depth
+// storeUnpublished writes the slot, of a directory that no other
+// goroutine can see yet, with plain stores: the directory's publication
+// orders them before any reader's loads.
+func (ds *dirSlot) storeUnpublished(s unsafe.Pointer, g0 *group) {
+	*(*unsafe.Pointer)(unsafe.Pointer(&ds.tab)) = unsafe.Pointer(g0)
+	ds.seg = s
 }
 
-// store writes the slot: array a, of segment s, of the given depth. The
-// caller holds the lock of the segment that the slot held, or is making
-// the directory.
-func (ds *dirSlot[K, V]) store(a array[K, V], depth uint8, s *segment[K, V]) {
-	if uint64(len(a)) >= 1<<24 {
-		panic("syncmap: internal error: a segment of more than 16M groups")
-	}
-	atomic.AddUint32(&ds.seq, 1)
-	atomic.StorePointer(&ds.arr, unsafe.Pointer(&a[0]))
-	atomic.StoreUint32(&ds.info, uint32(len(a))|uint32(depth)<<24)
-	ds.seg.Store(s)
-	atomic.AddUint32(&ds.seq, 1)
+// segOf returns the segment in the slot of hash h.
+func (d *directory[K, V]) segOf(h uint64) *segment[K, V] {
+	return (*segment[K, V])(atomic.LoadPointer(&d.slotOf(h).seg))
 }
 
-// groupAt returns group i of the array whose first group is g0. The index
-// is not checked: the look-up computes it below the array's length by
-// construction, and a check would cost it a tenth of its instructions.
-func groupAt[K comparable, V any](g0 *group[K, V], i uintptr) *group[K, V] {
-	return (*group[K, V])(unsafe.Add(unsafe.Pointer(g0), i*unsafe.Sizeof(*g0)))
+// segAt returns the segment in slot i.
+func (d *directory[K, V]) segAt(i int) *segment[K, V] {
+	return (*segment[K, V])(atomic.LoadPointer(&d.slots[i].seg))
 }
 
 // newDirectory returns the directory of a new generation of a Map: one
-// segment of one empty group.
+// segment of one empty group, in a directory of depth 1.
 func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison) *directory[K, V] {
-	// One allocation for the directory and its slot, and one for the
+	// One allocation for the directory and its slots, and one for the
 	// segment and the counter. Every directory of the generation points to
 	// the counter, and keeps the segment with it, which holds nothing once
-	// it has split (see dropLocked). Not the segment's first array: once
-	// replaced, it would keep the entries it held.
+	// it is gone (see dropLocked).
 	a := new(struct {
 		d     directory[K, V]
-		slots [1]dirSlot[K, V]
+		slots [2]dirSlot
 	})
 	sc := new(struct {
 		s     segment[K, V]
 		count counter
 	})
-	sc.s.arr = newArray[K, V](1)
-	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, count: &sc.count, slots: a.slots[:]}
-	a.slots[0].store(sc.s.arr, 0, &sc.s)
+	s := &sc.s
+	s.tab = newTable(1)
+	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, depth: 1, count: &sc.count, slots: a.slots[:]}
+	a.d.deep.Store(1)
+	for i := range a.slots {
+		a.slots[i].storeUnpublished(unsafe.Pointer(s), s.tab.first())
+	}
 	return &a.d
 }
 
@@ -122,82 +111,92 @@ func firstDirectory[K comparable, V any]() *directory[K, V] {
 	return newDirectory[K, V](newHasher[K](), valueModeOf(vt), comparisonOf(vt))
 }
 
-// find returns the entry of key, or nil, and the slot of key. It is the
-// look-up of every call that takes a key, with or without its segment's
-// lock: a reader probes the array it loads from the slot; with the lock
-// held, that is the segment's current array.
-func (d *directory[K, V]) find(key K) (e *entry[K, V], ds *dirSlot[K, V]) {
-	var h uint64
-	direct := false
-	// hash, inlined for the commonest kinds of key; a switch of more cases
-	// would be a binary search, slower for the commonest of all, integers.
-	switch d.hs.kind {
-	case kindInteger:
-		h = hashInteger(&d.hs, key)
-	case kindComparable:
-		h = maphash.Comparable(d.hs.seed, key)
-	case kindInterface:
-		h, direct = hashInterface(&d.hs, key)
-	default:
-		h = hash(&d.hs, key)
+// hash returns the hash of key, and how to compare it with the keys of
+// the table (see keysEqual). It makes the choice of the function hash
+// inline for the commonest kinds of key, so that hashing them costs a
+// look-up no call of its own; a switch of more cases would be a binary
+// search, slower for the commonest of all, integers. The size tests are
+// constants for a given K, so the cases that cannot be its kind compile to
+// nothing.
+func (d *directory[K, V]) hash(key K) (h uint64, direct bool) {
+	switch kind := d.hs.kind; {
+	case unsafe.Sizeof(key) <= 8 && kind == kindInteger:
+		return hashInteger(&d.hs, key), false
+	case kind == kindComparable:
+		return maphash.Comparable(d.hs.seed, key), false
+	case unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && kind == kindInterface:
+		return hashInterface(&d.hs, key)
 	}
-	ds = d.slotOf(h)
-	g0, n, _ := ds.load()
-	g := groupOf(h, n)
-	match := lsbs * h2(h)
-	for range n {
-		grp := groupAt(g0, g)
-		ctrl := atomic.LoadUint64(&grp.ctrl)
-		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
-			if e := at(grp.slots[:], b.first()).Load(); e != nil && keysEqual(&e.key, &key, direct) {
-				return e, ds
-			}
-		}
-		if !overflowed(ctrl) {
-			break
-		}
-		if g++; g == n {
-			g = 0
-		}
-	}
-	return nil, ds
+	return hash(&d.hs, key), false
 }
 
-// slotOf returns the slot for hash h: the top depth bits of h. The shift
-// is split in two so that a directory of one slot, whose index takes none
-// of the hash's bits, needs no shift by 64. The index is below len(slots),
-// which is 1<<depth, so the slot is read without a bounds check.
-func (d *directory[K, V]) slotOf(h uint64) *dirSlot[K, V] {
-	return at(d.slots, uintptr((h>>1)>>((63-d.depth)&63)))
+// countDeep adds delta to d.deep if segments of the given depth count
+// there.
+func (d *directory[K, V]) countDeep(depth uint8, delta int64) {
+	if depth+1 >= d.depth {
+		d.deep.Add(delta)
+	}
+}
+
+// maxDepth is the largest depth of a directory: slotOf takes the index of
+// a slot from 32 bits of a hash. A segment of that depth that must split
+// grows instead; its keys, which share 32 bits of a hash that no caller
+// can predict, are few.
+const maxDepth = 32
+
+// slotOf returns the slot for hash h: the top depth bits of h, found as
+// the top 32 bits of h scaled to the number of slots, which takes no shift
+// by a variable count. The index is below len(slots), so the slot is read
+// without a bounds check.
+func (d *directory[K, V]) slotOf(h uint64) *dirSlot {
+	i := uintptr((h >> 32) * uint64(len(d.slots)) >> 32)
+	return (*dirSlot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d.slots)), i*unsafe.Sizeof(dirSlot{})))
+}
+
+// find returns the entry of key, or nil, with the hash of key and how to
+// compare it (see hash). It is the look-up of every call that takes a key,
+// with or without its segment's lock, but Load's first probe: a reader
+// probes the table it loads from the slot; with the lock held, that is the
+// segment's current table.
+func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, direct bool) {
+	h, direct = d.hash(key)
+	e, _, _ = find[K, V](d.slotOf(h).tab.Load(), h, key, direct)
+	return e, h, direct
 }
 
 // span returns the slots filled by a segment of depth sd whose keys have
 // hash h: [lo, lo+n).
 func (d *directory[K, V]) span(h uint64, sd uint8) (lo, n int) {
 	n = 1 << (d.depth - sd)
-	lo = int((h>>1)>>((63-d.depth)&63)) &^ (n - 1)
+	lo = int(h>>(64-d.depth)) &^ (n - 1)
 	return lo, n
 }
 
-// doubled returns a copy of d with twice as many slots, each slot of d
-// becoming two with its segment and array. The caller holds the lock of
-// every segment of d, so that no slot changes while it copies.
-func (d *directory[K, V]) doubled() *directory[K, V] {
-	d2 := &directory[K, V]{hs: d.hs, mode: d.mode, cmp: d.cmp, depth: d.depth + 1, count: d.count}
-	d2.slots = make([]dirSlot[K, V], 2*len(d.slots))
-	for i := range d.slots {
-		s := d.slots[i].seg.Load()
-		for j := 2 * i; j < 2*i+2; j++ {
-			d2.slots[j].store(s.arr, s.depth, s)
+// resized returns a copy of d of the given depth, each slot of d becoming
+// the slots of the same hash prefix, or the slots of d of one prefix
+// becoming one: every segment of d must be of that depth at most. Its
+// deep is set by counting. The caller holds the lock of every segment of
+// d, so that no slot changes while it copies; no reader can see the new
+// directory yet, so its slots are filled with plain stores.
+func (d *directory[K, V]) resized(depth uint8) *directory[K, V] {
+	d2 := &directory[K, V]{hs: d.hs, mode: d.mode, cmp: d.cmp, depth: depth, count: d.count}
+	d2.slots = make([]dirSlot, 1<<depth)
+	deep := int64(0)
+	for i := 0; i < len(d2.slots); {
+		src := i >> (depth - d.depth) // the first slot of d of the prefix
+		if depth < d.depth {
+			src = i << (d.depth - depth)
 		}
+		s := d.segAt(src)
+		n := 1 << (depth - s.depth)
+		for j := i; j < i+n; j++ {
+			d2.slots[j].storeUnpublished(unsafe.Pointer(s), d.slots[src].tab.Load())
+		}
+		if s.depth+1 >= depth {
+			deep++
+		}
+		i += n
 	}
+	d2.deep.Store(deep)
 	return d2
-}
-
-// at returns &s[i] without checking that i < len(s), which the caller
-// guarantees: the read path indexes with numbers that are in range by
-// construction, and the checks would cost it a tenth of its instructions.
-func at[T any](s []T, i uintptr) *T {
-	var t T
-	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s)), i*unsafe.Sizeof(t)))
 }

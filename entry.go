@@ -21,37 +21,39 @@ var sentinels struct {
 	storedNil int
 }
 
-// expunged marks an entry that was deleted and then left its segment's
-// array.
+// expunged marks an entry that was deleted and has left its segment's
+// table.
 func expunged() unsafe.Pointer { return unsafe.Pointer(&sentinels.expunged) }
 
 // storedNil is the p of an entry that holds a nil value of a pointer-shaped
 // V (see valuesDirect), whose p is otherwise the value itself.
 func storedNil() unsafe.Pointer { return unsafe.Pointer(&sentinels.storedNil) }
 
-// An entry holds one key and its value. The slots of a segment's array
+// An entry holds one key and its value. The slots of a segment's table
 // point to entries; an entry's key never changes, its value does.
 type entry[K comparable, V any] struct {
 	// p is the entry's state. newEntry sets it before the entry is
 	// published, with a plain store; from then on it is only read and
 	// written with the atomic pointer operations.
 	//
-	//   - A value (see valueMode): the key is present, and the entry is in
-	//     its segment's array.
-	//   - nil: the key was deleted. The entry is still in its segment's
-	//     array, so a store may give it a value again without the lock.
+	//   - A value (see valueMode), or the entry's own address, which marks
+	//     a first value held in the entry itself (see entryWithValue): the
+	//     key is present, and the entry is in its segment's table.
+	//   - nil: the key was deleted, and the entry is still in its segment's
+	//     table, for as long as its deleter takes to lock the segment and
+	//     take it out; a store may give it a value again meanwhile, without
+	//     the lock, and the deleter then leaves it in.
 	//   - expunged: the key was deleted, and the entry has left its
-	//     segment's array: a rebuild or a sweep of the segment left it
-	//     out. Only readers
-	//     that loaded an older array still find it, and take its key for
-	//     absent; a store must take the lock and add a new entry.
+	//     segment's table, or is leaving it under the segment's lock. Only
+	//     readers that loaded its slot before still find it, and take its
+	//     key for absent; a store must take the lock and add a new entry.
 	//
 	// Transitions:
 	//
 	//   - value -> value, value -> nil and nil -> value need no lock.
 	//   - nil -> expunged happens only with the segment's lock held, just
-	//     before the entry leaves the array. Nothing leaves expunged: a
-	//     value can never be stored in an entry that no array holds.
+	//     before the entry leaves the table. Nothing leaves expunged: a
+	//     value can never be stored in an entry that no table holds.
 	//
 	// A change between a value and nil is counted for Len (see counter): a
 	// call adds one before the change that makes the key present, taking
@@ -68,14 +70,14 @@ func (e *entry[K, V]) addr() uintptr {
 }
 
 // entryWithValue is an entry allocated together with its first value, for
-// a V that holds no pointers (valuesInline): p points to first until the
-// value is replaced. first is never written after the entry is published:
-// a later value goes to a new allocation, because readers may still be
-// copying this one.
+// a V that holds no pointers (valuesInline): p holds the entry's own
+// address until the value is replaced. No value can have that address, so
+// a reader that finds it needs no other test to know where the value is.
+// first is never written after the entry is published: a later value goes
+// to a new allocation, because readers may still be copying this one.
 //
 // With valuesInline, every entry is an entryWithValue: newEntry, which
-// makes them all, makes no other kind. entry.load relies on it to find
-// first from the entry's address.
+// makes them all, makes no other kind.
 type entryWithValue[K comparable, V any] struct {
 	entry[K, V]
 	first V
@@ -140,7 +142,7 @@ func hasPointers(t reflect.Type) bool {
 func newEntry[K comparable, V any](key K, value V, mode valueMode) *entry[K, V] {
 	if mode == valuesInline {
 		e := &entryWithValue[K, V]{entry: entry[K, V]{key: key}, first: value}
-		e.p = unsafe.Pointer(&e.first)
+		e.p = unsafe.Pointer(e)
 		return &e.entry
 	}
 	return &entry[K, V]{p: valuePointer(value, mode), key: key}
@@ -160,11 +162,28 @@ func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
 	return unsafe.Pointer(p)
 }
 
-// valueAt returns the value that p holds, or ok == false if p is nil or
-// expunged. Values are never written once published, so p may be read at
-// any later time.
-func valueAt[V any](p unsafe.Pointer, mode valueMode) (value V, ok bool) {
-	if p == nil || p == expunged() {
+// ref returns where the value that p holds is, p having been loaded from
+// e, or nil if p holds none: for valuesDirect, the value itself (see
+// directValue), and otherwise its address. Values are never written once
+// published, so the value may be read at any later time. A caller that
+// returns a V copies it from there itself: a V larger than four words is
+// returned in memory, and a helper that returned it, inlined into the
+// caller, would copy it twice, the second copy stalling on the first
+// one's stores.
+func (e *entry[K, V]) ref(p unsafe.Pointer) unsafe.Pointer {
+	switch p {
+	case unsafe.Pointer(e):
+		return e.first()
+	case expunged():
+		return nil
+	}
+	return p
+}
+
+// valueAt returns the value that p holds, p having been loaded from e, or
+// ok == false if p is nil or expunged.
+func valueAt[K comparable, V any](e *entry[K, V], p unsafe.Pointer, mode valueMode) (value V, ok bool) {
+	if p = e.ref(p); p == nil {
 		return value, false
 	}
 	if mode == valuesDirect {
@@ -187,35 +206,13 @@ func present(p unsafe.Pointer) bool {
 	return p != nil && p != expunged()
 }
 
-// ref returns where e's value is, or nil if e holds none: for valuesDirect,
-// the value itself (see directValue), and otherwise its address. A caller
-// that returns a V copies it from there itself, rather than through load:
-// a V larger than four words is returned in memory, and a helper inlined
-// into the caller would copy it twice, the second copy stalling on the
-// first one's stores (see Map.Load).
-func (e *entry[K, V]) ref(mode valueMode) unsafe.Pointer {
-	p := atomic.LoadPointer(&e.p)
-	// With valuesInline, the common case in a cache is a first value never
-	// replaced. Testing for it, rather than just following p, lets the CPU
-	// predict the branch and read the value while p is on its way.
-	if mode == valuesInline && p == e.first() {
-		return p
-	}
-	if p == expunged() {
-		return nil
-	}
-	return p
-}
-
-// load returns e's value, or ok == false if it holds none: ref and the
-// copy in one, for callers that pass the value on (Range's loop, which
-// calls f with it). It is written out, rather than made of ref, to stay
-// cheap enough for the compiler to inline: made of ref, it was not, and
-// Range took 1.3 times as long.
+// load returns e's value, or ok == false if it holds none. It is written
+// out, rather than made of ref, to stay cheap enough for the compiler to
+// inline into Range's loop, which calls f with the value.
 func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
 	p := atomic.LoadPointer(&e.p)
-	if mode == valuesInline && p == e.first() { // see ref
-		return *(*V)(p), true
+	if p == unsafe.Pointer(e) { // a first value, in the entry itself
+		return *(*V)(e.first()), true
 	}
 	if p == nil || p == expunged() {
 		return value, false
@@ -229,7 +226,7 @@ func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
 // first returns the address of the first value of e, which must be an
 // entryWithValue: with valuesInline, every entry is.
 func (e *entry[K, V]) first() unsafe.Pointer {
-	return unsafe.Pointer(&(*entryWithValue[K, V])(unsafe.Pointer(e)).first)
+	return unsafe.Add(unsafe.Pointer(e), unsafe.Offsetof(entryWithValue[K, V]{}.first))
 }
 
 // trySwap stores value unless the entry is expunged, and returns the p it
@@ -268,7 +265,7 @@ func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (found
 		return nil, false
 	case nil:
 	default:
-		return p, true
+		return e.ref(p), true
 	}
 	// Copy value only now: a hit must not allocate.
 	nv := valuePointer(value, mode)
@@ -283,7 +280,7 @@ func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (found
 			return nil, false
 		}
 		if p != nil {
-			return p, true
+			return e.ref(p), true
 		}
 	}
 }
@@ -294,7 +291,7 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old, cmp) {
+		if v, ok := valueAt(e, p, mode); !ok || !equal(v, old, cmp) {
 			return false
 		}
 		if nv == nil {
@@ -306,17 +303,17 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 	}
 }
 
-// delete marks the entry deleted and returns the value it held, taking
-// the key off c.
-func (e *entry[K, V]) delete(mode valueMode, c *counter) (value V, ok bool) {
+// delete marks the entry deleted and returns the p it held, taking the
+// key off c; ok is false if the entry held no value.
+func (e *entry[K, V]) delete(c *counter) (previous unsafe.Pointer, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		if !present(p) {
-			return value, false
+			return nil, false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
 			c.add(e.addr(), -1)
-			return valueAt[V](p, mode)
+			return p, true
 		}
 	}
 }
@@ -326,7 +323,7 @@ func (e *entry[K, V]) delete(mode valueMode, c *counter) (value V, ok bool) {
 func (e *entry[K, V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *counter) (deleted bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if v, ok := valueAt[V](p, mode); !ok || !equal(v, old, cmp) {
+		if v, ok := valueAt(e, p, mode); !ok || !equal(v, old, cmp) {
 			return false
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
@@ -336,23 +333,12 @@ func (e *entry[K, V]) compareAndDelete(old V, mode valueMode, cmp comparison, c 
 	}
 }
 
-// tryExpungeLocked moves a deleted entry to expunged, so that it may leave
-// its segment's array, and reports whether the entry is expunged. The
-// caller holds the segment's lock.
-func (e *entry[K, V]) tryExpungeLocked() (isExpunged bool) {
-	p := atomic.LoadPointer(&e.p)
-	for p == nil {
-		if atomic.CompareAndSwapPointer(&e.p, nil, expunged()) {
-			return true
-		}
-		p = atomic.LoadPointer(&e.p)
-	}
-	return p == expunged()
-}
-
-// isDeleted reports whether the entry is deleted: nil or expunged.
-func (e *entry[K, V]) isDeleted() bool {
-	return !present(atomic.LoadPointer(&e.p))
+// expungeLocked moves a deleted entry to expunged, so that it may leave
+// its segment's table, and reports whether it did: not if a store gave
+// the entry a value first, or another caller expunged it. The caller
+// holds the segment's lock.
+func (e *entry[K, V]) expungeLocked() bool {
+	return atomic.CompareAndSwapPointer(&e.p, nil, expunged())
 }
 
 // isExpunged reports whether the entry is expunged, which it stays.

@@ -24,16 +24,6 @@ func SetMaxGroups(groups int) (restore func()) {
 	return func() { maxGroups = old }
 }
 
-// SetSweep makes a segment be swept before a key is added when at least
-// min of its entries, and 1/share of them all, are deleted, and returns a
-// function that restores the thresholds it replaced. SetSweep(1, 1<<30)
-// sweeps after any delete. Tests that call it must not run in parallel.
-func SetSweep(min, share int) (restore func()) {
-	old := sweepAt
-	sweepAt.min, sweepAt.share = min, share
-	return func() { sweepAt = old }
-}
-
 // SetTestHash makes every Map whose first directory is made from now on hash a
 // key whose hash would be h to f(h), and returns a function that undoes it.
 // With f returning a constant, every key collides with every other. Tests
@@ -44,25 +34,14 @@ func SetTestHash(f func(h uint64) uint64) (restore func()) {
 	return func() { testHash = old }
 }
 
-// SetSplitHook makes every split of a segment call f after each slot of
-// the directory that it writes with one of the two halves, and returns a
-// function that undoes it. f runs with the lock of the segment that splits
-// held.
+// SetSplitHook makes every split or merge of segments call f after each
+// slot of the directory that it writes, and returns a function that undoes
+// it. f runs with the locks of the segments involved held.
 // Tests that call it must not run in parallel.
 func SetSplitHook(f func()) (restore func()) {
 	old := splitHook
 	splitHook = f
 	return func() { splitHook = old }
-}
-
-// SetRebuildHook makes every rebuild of a segment that has decided that
-// the directory need not double call f before it expunges the segment's
-// deleted entries, and returns a function that undoes it. f runs with the
-// segment's lock held. Tests that call it must not run in parallel.
-func SetRebuildHook(f func()) (restore func()) {
-	old := rebuildHook
-	rebuildHook = f
-	return func() { rebuildHook = old }
 }
 
 // LockCount returns how many times the methods of m have taken its mutex,
@@ -88,7 +67,7 @@ func Segments[K comparable, V any](m *Map[K, V]) (segments, depth int) {
 		return 0, 0
 	}
 	for i := 0; i < len(d.slots); {
-		s := d.slots[i].seg.Load()
+		s := d.segAt(i)
 		segments++
 		i += 1 << (d.depth - s.depth)
 	}
@@ -106,34 +85,34 @@ func SlotDepths[K comparable, V any](m *Map[K, V]) []int {
 	}
 	depths := make([]int, len(d.slots))
 	for i := range d.slots {
-		_, _, depth := d.slots[i].load()
-		depths[i] = int(depth)
+		depths[i] = int(d.segAt(i).depth)
 	}
 	return depths
 }
 
-// Arrays returns the arrays of m's segments, and the depth of its
+// Tables returns the tables of m's segments, and the depth of its
 // directory.
-func Arrays[K comparable, V any](m *Map[K, V]) (arrays map[any]bool, depth int) {
+func Tables[K comparable, V any](m *Map[K, V]) (tables map[any]bool, depth int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	arrays = make(map[any]bool)
+	tables = make(map[any]bool)
 	d := m.dir.Load()
 	if d == nil {
-		return arrays, 0
+		return tables, 0
 	}
 	for i := range d.slots {
-		arrays[atomic.LoadPointer(&d.slots[i].arr)] = true
+		tables[d.slots[i].tab.Load()] = true
 	}
-	return arrays, int(d.depth)
+	return tables, int(d.depth)
 }
 
 // CheckTables returns an error describing the first broken invariant of
 // m's directory and segments, or nil: the directory holds each segment at
-// the slots its hash prefix selects, with its current array; every
-// segment counts its full slots right; a key's probe reaches its slot,
-// every group before it counting the overflow; the overflow counts add up
-// to the groups that the probes go past; no key is in two slots.
+// the slots its hash prefix selects, with its current table; it counts its
+// deep segments right; every segment counts its full slots right and holds
+// no expunged entry; a key's probe reaches its slot, every group before it
+// counting the overflow; the overflow counts add up to the groups that the
+// probes go past; no key is in two slots.
 //
 // It takes m's lock and every segment's, so it may run while other
 // goroutines use m.
@@ -150,10 +129,10 @@ func CheckTables[K comparable, V any](m *Map[K, V]) error {
 			s.mu.Unlock()
 		}
 	}()
-	if len(d.slots) != 1<<d.depth {
+	if len(d.slots) != 1<<d.depth || d.depth < 1 {
 		return fmt.Errorf("directory of %d slots at depth %d", len(d.slots), d.depth)
 	}
-	i := 0
+	i, deep := 0, int64(0)
 	for _, s := range segs {
 		span := 1 << (d.depth - s.depth)
 		if i%span != 0 || s.depth > d.depth {
@@ -162,13 +141,15 @@ func CheckTables[K comparable, V any](m *Map[K, V]) error {
 		if s.gone {
 			return fmt.Errorf("segment at slot %d is gone", i)
 		}
+		if s.depth+1 >= d.depth {
+			deep++
+		}
 		for j := i; j < i+span; j++ {
-			a, depth := d.slots[j].loadArray()
-			if d.slots[j].seg.Load() != s || &a[0] != &s.arr[0] || len(a) != len(s.arr) || depth != s.depth {
-				return fmt.Errorf("slot %d does not hold the segment of slot %d and its array", j, i)
+			if d.segAt(j) != s || d.slots[j].tab.Load() != s.tab.first() {
+				return fmt.Errorf("slot %d does not hold the segment of slot %d and its table", j, i)
 			}
 		}
-		if err := s.check(d, i); err != nil {
+		if err := s.check(d); err != nil {
 			return fmt.Errorf("segment at slot %d: %v", i, err)
 		}
 		i += span
@@ -176,21 +157,27 @@ func CheckTables[K comparable, V any](m *Map[K, V]) error {
 	if i != len(d.slots) {
 		return fmt.Errorf("segments fill %d of %d slots", i, len(d.slots))
 	}
+	if got := d.deep.Load(); got != deep {
+		return fmt.Errorf("directory of depth %d counts %d deep segments; there are %d", d.depth, got, deep)
+	}
 	return nil
 }
 
-func (s *segment[K, V]) check(d *directory[K, V], slot int) error {
-	a := s.arr
-	n := len(a)
+func (s *segment[K, V]) check(d *directory[K, V]) error {
+	t := s.tab
+	n := t.groups()
+	if n&(n-1) != 0 || int(t.first().mask()) != n-1 {
+		return fmt.Errorf("a table of %d groups with mask %d", n, t.first().mask())
+	}
 	passed := make([]int, n) // probes that go past each group
 	used := 0
 	seen := make(map[*entry[K, V]]bool)
 	for g := range n {
-		grp := &a[g]
+		grp := t.first().at(uintptr(g))
 		ctrl := atomic.LoadUint64(&grp.ctrl)
 		for b := matchFull(ctrl); b != 0; b = b.rest() {
 			used++
-			e := grp.slots[b.first()].Load()
+			e := entryAt[K, V](grp, b.first())
 			if e == nil {
 				return fmt.Errorf("group %d has a full slot without an entry", g)
 			}
@@ -199,21 +186,21 @@ func (s *segment[K, V]) check(d *directory[K, V], slot int) error {
 			}
 			seen[e] = true
 			if e.isExpunged() {
-				return fmt.Errorf("key %v has an expunged entry in the array", e.key)
+				return fmt.Errorf("key %v has an expunged entry in the table", e.key)
 			}
 			h := hash(&d.hs, e.key)
 			if uint64(ctrl>>(8*b.first())&0xff) != h2(h) {
 				return fmt.Errorf("key %v under a control byte that is not its h2", e.key)
 			}
-			if d.slotOf(h).seg.Load() != s {
+			if d.segOf(h) != s {
 				return fmt.Errorf("key %v in a segment that its hash does not select", e.key)
 			}
-			for p := int(groupOf(h, uintptr(n))); p != g; p = (p + 1) % n {
+			for p := int(t.first().home(h)); p != g; p = (p + 1) % n {
 				passed[p]++
 			}
 		}
 		for b := matchEmpty(ctrl); b != 0; b = b.rest() {
-			if grp.slots[b.first()].Load() != nil {
+			if entryAt[K, V](grp, b.first()) != nil {
 				return fmt.Errorf("group %d has an empty slot with an entry", g)
 			}
 		}
@@ -225,7 +212,7 @@ func (s *segment[K, V]) check(d *directory[K, V], slot int) error {
 		return fmt.Errorf("%d full slots; counted %d", used, s.used)
 	}
 	for g := range n {
-		if c := int(atomic.LoadUint64(&a[g].ctrl) >> overflowShift); c != passed[g] && c != overflowMax {
+		if c := int(atomic.LoadUint64(&t.first().at(uintptr(g)).ctrl) >> overflowShift); c != passed[g] && c != overflowMax {
 			return fmt.Errorf("group %d counts %d overflows; %d probes go past it", g, c, passed[g])
 		}
 	}

@@ -10,25 +10,23 @@ import (
 	"unsafe"
 )
 
-// The slots of a segment come in groups of groupSize, each group a control
-// word and groupSize pointers to entries: 64 bytes on 64-bit platforms, one
-// cache line. The control word has one control byte per slot, slot i in
-// byte i (the low byte is slot 0), and in the top byte the group's overflow
-// count.
+// The slots of a segment's table come in groups of groupSize, each group a
+// control word and groupSize pointers to entries. The control word has one
+// control byte per slot, slot i in byte i (the low byte is slot 0), and in
+// the top byte the group's overflow count.
 //
 // A control byte says whether its slot is empty or full; a full slot's
 // byte holds 7 bits of its key's hash (h2), so that one comparison of eight
 // bytes at once, in plain Go arithmetic on a uint64, finds the few slots
 // of a group whose key may be the one sought.
 //
-// The overflow count is the number of keys that the group did not have
-// room for when they came, and that went on to a later group: a probe for
-// a key that the group does not hold goes on only if it is not zero. A
-// look-up of a missing key therefore ends at its first group unless that
-// group overflowed, however full the segment; and a key can be removed by
-// emptying its slot, with no tombstone left behind, by decrementing the
-// counts of the groups its probe went past. A count that reaches 255 stays
-// there until the segment is rebuilt.
+// The overflow count is the number of keys in later groups that found
+// this group full when they came: a probe for a key that the group does
+// not hold goes on only if it is not zero. A look-up of a missing key
+// therefore ends at its first group unless that group overflowed, however
+// full the table; and a key leaves its slot with no tombstone left behind,
+// by taking back its count from the groups its probe went past. A count
+// that reaches 255 stays there until the table is replaced.
 //
 // Readers load control words and slots atomically, without a lock, while
 // the segment's writer changes them (see the design in map.go): a slot is
@@ -53,16 +51,20 @@ const (
 	overflowMax   = 0xff
 )
 
-// A group holds groupSize slots and their control word.
-type group[K comparable, V any] struct {
+// A group holds groupSize slots and their control word: 64 bytes, one
+// cache line, on 64-bit platforms. A slot holds an *entry[K, V] of the Map
+// whose table holds the group; the group itself does not depend on K and
+// V, so that the look-up indexes it with constant offsets.
+type group struct {
 	ctrl  uint64 // read and written atomically
-	slots [groupSize]atomic.Pointer[entry[K, V]]
 	_     [groupPad]byte
+	slots [groupSize]unsafe.Pointer // read and written atomically
 }
 
-// groupPad keeps the control word of every group of an array 8-byte
-// aligned, as 64-bit atomic operations need on 32-bit platforms, where
-// seven pointers take 28 bytes.
+// groupPad keeps the control word of every group of a table 8-byte aligned,
+// as 64-bit atomic operations need on 32-bit platforms, where seven
+// pointers take 28 bytes. It is not the last field: Go pads a struct whose
+// last field has size zero.
 const groupPad = (8 - groupSize*unsafe.Sizeof(uintptr(0))%8) % 8
 
 // h2 returns the bits of hash h that a full slot's control byte holds.
@@ -132,100 +134,173 @@ func unoverflow(ctrl uint64) uint64 {
 	return ctrl - overflowOne
 }
 
-// An array is the groups of one segment, which its writer adds keys to and
-// readers probe at once. It is published through the directory (see
-// dirSlot), with its length; once replaced, it is never written again.
-type array[K comparable, V any] []group[K, V]
+// slot returns the address of slot i of g, which is below groupSize by
+// construction: unchecked, as a check would cost the look-up a tenth of
+// its instructions.
+func (g *group) slot(i uintptr) *unsafe.Pointer {
+	return (*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&g.slots), i*unsafe.Sizeof(g.slots[0])))
+}
 
-// newArray returns an array of n empty groups.
-func newArray[K comparable, V any](n int) array[K, V] {
-	a := make(array[K, V], n)
-	for i := range a {
-		a[i].ctrl = emptyGroup
+// A table is the groups of one segment, behind a header: table[0] is not a
+// group of slots but the header, whose control word holds the table's mask,
+// the number of its groups less one, a power of two less one. Readers find
+// a table through the address of its first group, which a directory slot
+// holds (see dirSlot), and need nothing else to probe it: the mask sits
+// just before it, in the same allocation, and never changes.
+type table []group
+
+// newTable returns a table of n empty groups; n must be a power of two.
+func newTable(n int) table {
+	t := make(table, 1+n)
+	t[0].ctrl = uint64(n - 1)
+	for i := 1; i <= n; i++ {
+		t[i].ctrl = emptyGroup
 	}
-	return a
+	return t
 }
 
-// groupOf returns the group where the probe for hash h starts, in an array
-// of n groups: bits 7 to 38 of h, scaled to n, which need not be a power of
-// two. The directory takes the top bits of h, h2 the low 7.
-func groupOf(h uint64, n uintptr) uintptr {
-	return uintptr(uint64(uint32(h>>7)) * uint64(n) >> 32)
+// groups returns the number of groups of t.
+func (t table) groups() int { return len(t) - 1 }
+
+// first returns the address of t's first group, which readers find it by.
+func (t table) first() *group { return &t[1] }
+
+// mask returns the mask of the table whose first group is g0. It is
+// written before the table is published and never again, so it is read
+// with a plain load.
+func (g0 *group) mask() uintptr {
+	return uintptr((*group)(unsafe.Add(unsafe.Pointer(g0), -int(unsafe.Sizeof(*g0)))).ctrl)
 }
 
-// putLocked adds entry e, whose key's hash is h, to the first free slot of
-// its probe, counting an overflow in each group it goes past, and reports
-// whether it found one; the caller holds the lock of a's segment. The slot
-// is filled before its control byte says so: a reader that sees the byte
-// finds the entry.
-func (a array[K, V]) putLocked(h uint64, e *entry[K, V]) bool {
-	n := uintptr(len(a))
-	g := groupOf(h, n)
-	for range n {
-		grp := &a[g]
-		ctrl := atomic.LoadUint64(&grp.ctrl)
+// home returns the group of hash h in the table whose first group is g0:
+// the first group of h's probe. The directory takes the top bits of h, h2
+// the low 7; the group index is the bits above those, masked.
+func (g0 *group) home(h uint64) uintptr { return uintptr(h>>7) & g0.mask() }
+
+// homeGroup returns g0.at(g0.home(h)): written out, so that the look-up,
+// which inlines it, has one call the fewer to mark.
+func (g0 *group) homeGroup(h uint64) *group {
+	return (*group)(unsafe.Add(unsafe.Pointer(g0), uintptr(h>>7)&g0.mask()*unsafe.Sizeof(*g0)))
+}
+
+// at returns group i of the table whose first group is g0. The index is
+// not checked: callers mask it below the number of groups, and a check
+// would cost the look-up a tenth of its instructions.
+func (g0 *group) at(i uintptr) *group {
+	return (*group)(unsafe.Add(unsafe.Pointer(g0), i*unsafe.Sizeof(*g0)))
+}
+
+// find returns the entry of key, whose hash is h, in the table whose
+// first group is g0, or nil, with the group and slot that hold it. It is the
+// one probe of every call that takes a key, with or without the
+// segment's lock; Load probes the key's home group itself first (see
+// Map.Load). direct says how to compare keys (see keysEqual).
+func find[K comparable, V any](g0 *group, h uint64, key K, direct bool) (e *entry[K, V], g *group, i uintptr) {
+	mask := g0.mask()
+	match := lsbs * h2(h)
+	for n, gi := uintptr(0), g0.home(h); n <= mask; n++ {
+		g := g0.at(gi)
+		ctrl := atomic.LoadUint64(&g.ctrl)
+		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
+			i := b.first()
+			if e := (*entry[K, V])(atomic.LoadPointer(g.slot(i))); e != nil && keysEqual(&e.key, &key, direct) {
+				return e, g, i
+			}
+		}
+		if !overflowed(ctrl) {
+			break
+		}
+		gi = (gi + 1) & mask
+	}
+	return nil, nil, 0
+}
+
+// putLocked adds e, the entry of a key whose hash is h, to the first free
+// slot of its probe, counting an overflow in each group it goes past; the
+// caller holds the lock of t's segment, and has made sure that t has a
+// free slot. The slot is filled before its control byte says so: a reader
+// that sees the byte finds the entry.
+func (t table) putLocked(h uint64, e unsafe.Pointer) {
+	g0 := t.first()
+	mask := g0.mask()
+	for n, gi := uintptr(0), g0.home(h); n <= mask; n++ {
+		g := g0.at(gi)
+		ctrl := atomic.LoadUint64(&g.ctrl)
 		if free := matchEmpty(ctrl); free != 0 {
 			i := free.first()
-			grp.slots[i].Store(e)
-			atomic.StoreUint64(&grp.ctrl, setCtrl(ctrl, i, h2(h)))
-			return true
+			atomic.StorePointer(g.slot(i), e)
+			atomic.StoreUint64(&g.ctrl, setCtrl(ctrl, i, h2(h)))
+			return
 		}
-		atomic.StoreUint64(&grp.ctrl, overflow(ctrl))
-		if g++; g == n {
-			g = 0
-		}
+		atomic.StoreUint64(&g.ctrl, overflow(ctrl))
+		gi = (gi + 1) & mask
 	}
-	return false
+	panic("syncmap: internal error: no free slot in a table")
 }
 
-// putUnpublished is putLocked for an array that no reader has seen yet,
-// which the segment's lock holder fills before publishing it: plain stores
-// suffice, as the publication orders them before any reader's loads.
-func (a array[K, V]) putUnpublished(h uint64, e *entry[K, V]) bool {
-	n := uintptr(len(a))
-	g := groupOf(h, n)
-	for range n {
-		grp := &a[g]
-		if free := matchEmpty(grp.ctrl); free != 0 {
+// putUnpublished is putLocked for a table that no reader has seen yet,
+// which a writer fills before publishing it: plain stores suffice, as the
+// publication orders them before any reader's loads.
+func (t table) putUnpublished(h uint64, e unsafe.Pointer) {
+	g0 := t.first()
+	mask := g0.mask()
+	for n, gi := uintptr(0), g0.home(h); n <= mask; n++ {
+		g := g0.at(gi)
+		if free := matchEmpty(g.ctrl); free != 0 {
 			i := free.first()
-			*(*unsafe.Pointer)(unsafe.Pointer(&grp.slots[i])) = unsafe.Pointer(e)
-			grp.ctrl = setCtrl(grp.ctrl, i, h2(h))
-			return true
+			*g.slot(i) = e
+			g.ctrl = setCtrl(g.ctrl, i, h2(h))
+			return
 		}
-		grp.ctrl = overflow(grp.ctrl)
-		if g++; g == n {
-			g = 0
-		}
+		g.ctrl = overflow(g.ctrl)
+		gi = (gi + 1) & mask
 	}
-	return false
+	panic("syncmap: internal error: no free slot in a new table")
 }
 
-// removeUnpublished empties slot i of group g of a, whose key has hash h,
-// and takes back the overflows that the key's probe counted in the groups
-// before g. a is not published yet: plain stores suffice.
-func (a array[K, V]) removeUnpublished(g, i uintptr, h uint64) {
-	n := uintptr(len(a))
-	grp := &a[g]
-	grp.ctrl = setCtrl(grp.ctrl, i, ctrlEmpty)
-	*(*unsafe.Pointer)(unsafe.Pointer(&grp.slots[i])) = nil
-	for p := groupOf(h, n); p != g; {
-		a[p].ctrl = unoverflow(a[p].ctrl)
-		if p++; p == n {
-			p = 0
-		}
+// removeLocked empties slot i of group g of t, which holds the entry of a
+// key of hash h, and takes back the overflows that the key's probe counted
+// in the groups before g; the caller holds the lock of t's segment. The
+// control byte is emptied before the slot, so that a reader that finds the
+// byte full finds the entry, or, once the slot has been taken again,
+// another; the overflow counts go down only once the key has left, so
+// that they never miss a key still in the table.
+func (t table) removeLocked(g *group, i uintptr, h uint64) {
+	atomic.StoreUint64(&g.ctrl, setCtrl(atomic.LoadUint64(&g.ctrl), i, ctrlEmpty))
+	atomic.StorePointer(g.slot(i), nil)
+	g0 := t.first()
+	mask := g0.mask()
+	for gi := g0.home(h); g0.at(gi) != g; gi = (gi + 1) & mask {
+		p := g0.at(gi)
+		atomic.StoreUint64(&p.ctrl, unoverflow(atomic.LoadUint64(&p.ctrl)))
 	}
 }
 
-// full returns an iterator over the entries of the full slots of a.
-func (a array[K, V]) full() iter.Seq[*entry[K, V]] {
-	return func(yield func(*entry[K, V]) bool) {
-		for g := range a {
-			grp := &a[g]
+// full returns an iterator over the full slots of t, each as its group
+// and its index in the group. The caller holds the lock of t's segment,
+// or t is no longer written: the slots yielded are full then, and a slot
+// the caller empties does not stop the iteration.
+func (t table) full() iter.Seq2[*group, uintptr] {
+	return func(yield func(*group, uintptr) bool) {
+		for g := 1; g < len(t); g++ {
+			grp := &t[g]
 			for b := matchFull(atomic.LoadUint64(&grp.ctrl)); b != 0; b = b.rest() {
-				if e := grp.slots[b.first()].Load(); e != nil && !yield(e) {
+				if !yield(grp, b.first()) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// appendEntries appends the entries of the full slots of t to es. The
+// caller holds the lock of t's segment.
+func (t table) appendEntries(es []unsafe.Pointer) []unsafe.Pointer {
+	for g := 1; g < len(t); g++ {
+		grp := &t[g]
+		for b := matchFull(grp.ctrl); b != 0; b = b.rest() {
+			es = append(es, atomic.LoadPointer(grp.slot(b.first())))
+		}
+	}
+	return es
 }

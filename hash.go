@@ -194,12 +194,15 @@ func hashInterface[K comparable](h *hasher, key K) (x uint64, direct bool) {
 	return maphash.Comparable(h.seed, key), false
 }
 
-// keysEqual reports whether a == b. If direct, a and b are interfaces, and
-// b's dynamic value a pointer or a channel (see hashInterface): a equals b
-// exactly when their two words do, the type (or, for an interface with
-// methods, the type's unique method table) and the pointer.
+// keysEqual reports whether *a == *b. If direct, *a and *b are
+// interfaces, and *b's dynamic value a pointer or a channel (see
+// hashInterface): they are equal exactly when their two words are, the
+// type (or, for an interface with methods, the type's unique method table)
+// and the pointer.
 func keysEqual[K comparable](a, b *K, direct bool) bool {
-	if direct {
+	// Only interfaces are two words; for any other K the test is false
+	// when the function is compiled.
+	if unsafe.Sizeof(*a) == 2*unsafe.Sizeof(uintptr(0)) && direct {
 		return *(*[2]uintptr)(unsafe.Pointer(a)) == *(*[2]uintptr)(unsafe.Pointer(b))
 	}
 	return *a == *b
@@ -207,7 +210,14 @@ func keysEqual[K comparable](a, b *K, direct bool) bool {
 
 // hashInteger returns the hash of a key of kind kindInteger.
 func hashInteger[K comparable](h *hasher, key K) uint64 {
-	return mixInt(integerBits(key), h.seed0, h.seed1)
+	return h.integer(unsafe.Pointer(&key), unsafe.Sizeof(key))
+}
+
+// integer returns the hash of the key of kind kindInteger at p, of size
+// bytes. Unlike hashInteger, it is not generic, so that the look-up that
+// inlines it loads nothing to call it with.
+func (h *hasher) integer(p unsafe.Pointer, size uintptr) uint64 {
+	return mixInt(integerAt(p, size), h.seed0, h.seed1)
 }
 
 // hashFields returns the hash of a key of kind kindFields: each integer
@@ -252,12 +262,11 @@ func mustHash[K comparable](key K) {
 
 var mustHashSeed = maphash.MakeSeed()
 
-// integerBits returns the bits of a key of kind kindInteger, as an unsigned
-// integer of the key's size. The size is known when the function is
-// compiled for K, so only one case remains.
-func integerBits[K comparable](key K) uint64 {
-	p := unsafe.Pointer(&key)
-	switch unsafe.Sizeof(key) {
+// integerAt returns the bits of the key of kind kindInteger at p, of size
+// bytes, as an unsigned integer of that size. The size is a constant where
+// the look-up inlines it, so only one case remains there.
+func integerAt(p unsafe.Pointer, size uintptr) uint64 {
+	switch size {
 	case 8:
 		return *(*uint64)(p)
 	case 4:

@@ -4,10 +4,12 @@
 package syncmap
 
 import (
+	"hash/maphash"
 	"iter"
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The design.
@@ -15,64 +17,95 @@ import (
 // A Map is the classic design of sync.Map, made per segment, over a hash
 // table of its own whose new keys are published without a lock.
 //
-// Structures. Map.dir points to the directory of the Map's current
-// generation (directory.go): 1<<depth slots, each holding a segment and
-// that segment's array, selected by the top bits of a key's hash, as in
-// extendible hashing. A segment (segment.go) holds the keys of one hash
-// prefix in its array (group.go): groups of seven slots and a control word
-// each, a slot pointing to an entry (entry.go) that holds a key and its
-// value. The groups of an array are probed from the group that the hash
-// selects, and overflow counts end the probe for a missing key at its
-// first group, mostly.
+// Structures, from the Map down:
+//
+//	Map.dir ──> directory: 1<<depth slots, chosen by the top bits of a hash
+//	              slot ──> segment (its lock, its keys' bookkeeping)
+//	                  └──> table: header, then groups of 7 slots
+//	                                slot ──> entry {p, key}
+//	                                           p ──> value
+//
+// Glossary.
+//
+//   - global depth: the depth of the directory, which has 1<<depth slots;
+//     local depth: the depth of a segment, the number of bits of hash its
+//     keys share (directory.go). A segment of local depth d fills the
+//     1<<(global-d) slots of its prefix: its span.
+//   - table: a segment's groups, behind a header that holds their number
+//     (group.go); group: a control word and 7 slots of entries; home: the
+//     group where the probe for a hash starts.
+//   - entry: a key and its value pointer p (entry.go). A key is present
+//     when its entry holds a value, absent otherwise; deleted: its entry
+//     holds nil and is still in the table; expunged: its entry has left,
+//     or is leaving, the table, and holds the expunged sentinel for ever.
+//   - buddy: the segment of the same local depth whose prefix differs in
+//     the last bit; two buddies merge into one segment (shrink.go), as a
+//     segment splits into two (segment.go).
+//   - generation: the keys from the Map's first store, or from a Clear, to
+//     the next Clear, which makes a new directory.
 //
 // Who writes what.
 //
 //   - Map.dir is stored with Map.mu held: to make the first directory, to
-//     double the directory (a new one with twice the slots), and by Clear
-//     (a new generation). Doubling and Clear also hold the lock of every
-//     segment of the directory they replace, so no segment changes under
-//     them; a directory that has been replaced is never written again.
-//   - A slot of the directory is stored with the lock of its segment
-//     held: to publish a new array of the segment, or the two segments it
-//     splits into. A split holds the locks of both halves too, from before
-//     the first slot shows one of them until every slot of the segment
-//     shows its half: until then, a writer that finds a half must wait,
-//     and a Range that meets the old array in a lower slot finds every key
-//     of the halves there. A reader needs a slot's array and the array's
-//     length together, so the slot counts its writes (see dirSlot).
-//   - An array's slots and control words are written only with the lock of
-//     its segment held, and only while it is the segment's current array:
-//     once replaced, an array is never written again. A slot is written
+//     double or halve the directory, and by Clear (a new generation). All
+//     of them also hold the lock of every segment of the directory they
+//     replace, so no segment changes under them; a directory that has
+//     been replaced is never written again.
+//   - A slot of the directory is stored with the lock of its segment held,
+//     to publish a new table of the segment, or the segments it splits
+//     into, or merges into. A split or a merge holds the locks of the new
+//     segments too, from before the first slot shows one of them until
+//     every slot shows the segment it should: until then, a writer that
+//     finds a new segment waits.
+//   - A table's slots and control words are written only with the lock of
+//     its segment held, and only while it is the segment's current table:
+//     once replaced, a table is never written again. A slot is written
 //     before its control byte says it is full, so a reader that finds the
-//     byte finds the entry. A full slot keeps its entry for as long as the
-//     array is current: an array never holds two entries of one key, even
-//     at different moments, and a Range meets each key once.
+//     byte finds the entry. A table holds at most one entry for a key at
+//     a time.
 //   - An entry's value changes without a lock (see entry.p): a value, nil
-//     (deleted) or expunged (deleted and left out of the next array).
+//     (deleted) or expunged (left the table).
 //
-// The classic design, per segment. The array a reader loads is its read
+// The classic design, per segment. The table a reader loads is its read
 // snapshot: published through an atomic pointer, read without a lock and
-// without writing shared memory; a key present in it stays in it. The keys
-// added since it was published are the segment's dirty state: added with
-// the segment's lock held, into the array's empty slots, and published
-// there with a release store of the control word, so that readers of the
-// dirty state never lock either, and new keys need no copy of the
-// snapshot. A deleted entry stays in its slot, and a store brings its key
-// back without the lock, until the segment is rebuilt without it, and
-// expunges it, as the classic dirty map leaves expunged entries out: a
-// store must then take the lock, and add a new entry to the new array.
-// Promotion is the publication of a rebuilt array: when the segment is
-// full, one larger, or two segments; when enough of its entries are
-// deleted, one of the same size (a sweep).
+// without writing shared memory. The keys added since it was published
+// are the segment's dirty state: added with the segment's lock held, into
+// the table's empty slots, and published there with a release store of
+// the control word, so that readers of the dirty state never lock either,
+// and new keys need no copy of the snapshot. A delete marks the entry
+// deleted without a lock, as the classic design does, and then takes it
+// out of the table with the segment's lock held, expunging it, so that
+// the key and its value are unreachable once the call returns; a store
+// that comes between brings the key back without the lock, and the entry
+// stays. Promotion is the publication of a rebuilt table: when the
+// segment is full, one larger, or two segments; when it is sparse, one
+// smaller, or, with its buddy, one segment.
 //
 // What a reader may assume. A key present throughout a look-up is found:
-// it is in every array the look-up may load, since an array is replaced
-// only by one holding all its live keys, and its probe passes groups whose
+// it is in every table the look-up may load, since a table is replaced
+// only by one holding all its keys, and its probe passes groups whose
 // overflow counts include it. A key found may have been deleted or
-// replaced since the array was loaded; its entry says, atomically. A
-// key missing from an old array was missing, or absent, at some moment of
-// the call that loaded it: it was added after the array was replaced, or
-// expunged, which only deleted entries are.
+// replaced since the table was loaded; its entry says, atomically. A key
+// missing from an old table was absent at some moment of the call that
+// loaded it.
+//
+// The read path. Load probes the key's home group itself, and calls the
+// general probe, find, only when that group overflowed: most keys sit in
+// their home group, and a miss ends there unless it overflowed. From the
+// Map to the value, a hit follows five pointers: the directory, the slot's
+// table, the group's slot, the entry, and, for a value that is not held
+// in the entry, the value. The table's header, where its size is, shares
+// the allocation of its groups; a first value that holds no pointers
+// shares its entry's allocation, marked by p holding the entry's own
+// address, so that the hit needs no other test.
+//
+// Range. A table's slots are reused as soon as a key leaves: a key deleted
+// and stored again may come back in another slot of the same table. So
+// Range copies the entries of one segment at a time, with the segment's
+// lock held, and calls its callback with no lock held: a key moves only by
+// leaving, which it cannot do while the copy is made. Range goes through
+// the hashes in order, a segment at a time, so that a key is visited once
+// however segments split and merge meanwhile.
 //
 // Why not two tables. Go 1.23's sync.Map kept new keys in a second map,
 // behind its one mutex, until enough look-ups missed the read map to pay
@@ -80,17 +113,15 @@ import (
 // table of its own, which made every new key, and every look-up of a key
 // newer than the last promotion, take that mutex: a cache that keeps
 // growing, whose newest keys are the hottest, did not get faster from one
-// core to two. With a second table per segment, readers of fresh keys
-// would probe two arrays, or lock, and every promotion would be paid for
-// by a copy of the segment at the next new key. A table whose empty slots
-// take keys without readers locking needs neither the copy nor the lock:
-// no look-up is counted or locks, new keys of different segments do not
-// contend, and what is copied, a segment that is full, was paid for by the
-// keys that filled it.
+// core to two. A table whose empty slots take keys without readers
+// locking needs neither the copy nor the lock: no look-up is counted or
+// locks, new keys of different segments do not contend, and what is
+// copied, a segment that is full, was paid for by the keys that filled it.
 //
 // The Map's own lock, mu, is taken only to make its first directory, to
-// double the directory (once per doubling of the number of segments) and
-// by Clear: no Load, store or delete of a Map with a directory takes it.
+// double or halve the directory (once per doubling or halving of the
+// number of segments) and by Clear: no Load, store or delete of a Map
+// with a directory takes it.
 
 // Map is like a Go map[K]V but is safe for concurrent use by multiple
 // goroutines without additional locking or coordination. Loads, stores and
@@ -124,12 +155,6 @@ type Map[K comparable, V any] struct {
 	// mu is the Map's lock, which no ordinary call takes: see the design.
 	mu sync.Mutex
 
-	// waiting counts the computations of LoadOrCompute and
-	// LoadOrTryCompute that callers wait for (see reserve and revived). It
-	// is changed with the lock of the computing key's segment held, and
-	// read without it, atomically.
-	waiting atomic.Int32
-
 	// locks counts the acquisitions of mu, for tests (LockCount in
 	// export_test.go): the share of calls that take the one lock every
 	// writer shares bounds how far the map scales with cores. It is read
@@ -161,13 +186,14 @@ func (m *Map[K, V]) directory() *directory[K, V] {
 // lockSegment locks the segment of hash h in the Map's current generation,
 // which must have a directory, and returns it with the directory that holds
 // it. While the caller holds the segment's lock, the segment neither
-// splits nor is dropped, and the directory is the Map's current one.
+// splits, merges nor is dropped, and the directory is the Map's current
+// one.
 func (m *Map[K, V]) lockSegment(h uint64) (*directory[K, V], *segment[K, V]) {
 	for {
-		s := m.dir.Load().slotOf(h).seg.Load()
+		s := m.dir.Load().segOf(h)
 		s.mu.Lock()
 		if !s.gone {
-			// Doubling and Clear replace the directory holding every
+			// Resizing the directory and Clear replace it holding every
 			// segment's lock: with this one held, dir is current.
 			return m.dir.Load(), s
 		}
@@ -181,10 +207,10 @@ func (m *Map[K, V]) double(d *directory[K, V]) {
 	m.lock()
 	defer m.mu.Unlock()
 	if m.dir.Load() != d {
-		return // doubled or cleared meanwhile
+		return // resized or cleared meanwhile
 	}
 	segs := lockAll(d, nil)
-	m.dir.Store(d.doubled())
+	m.dir.Store(d.resized(d.depth + 1))
 	for _, s := range segs {
 		s.mu.Unlock()
 	}
@@ -195,15 +221,16 @@ func (m *Map[K, V]) double(d *directory[K, V]) {
 // slots, appended to segs.
 func lockAll[K comparable, V any](d *directory[K, V], segs []*segment[K, V]) []*segment[K, V] {
 	for i := 0; i < len(d.slots); {
-		s := d.slots[i].seg.Load()
+		s := d.segAt(i)
 		s.mu.Lock()
 		if s.gone {
-			// It split before we locked it: its halves are in the slots.
+			// It split or merged before we locked it: the segments that
+			// replaced it are in the slots.
 			s.mu.Unlock()
 			continue
 		}
 		segs = append(segs, s)
-		i += 1 << (d.depth - s.depth)
+		i = i&^(1<<(d.depth-s.depth)-1) + 1<<(d.depth-s.depth)
 	}
 	return segs
 }
@@ -217,14 +244,49 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		mustHash(key)
 		return value, false
 	}
-	if e, _ := d.find(key); e != nil {
-		// Copy the value straight into the result (see entry.ref).
-		if p := e.ref(d.mode); p != nil {
+	// The key's home group, probed here (see the design), and find for
+	// the rest of the probe. Integers are hashed here too.
+	var h uint64
+	direct := false
+	switch kind := d.hs.kind; {
+	case unsafe.Sizeof(key) <= 8 && kind == kindInteger:
+		k := key // a copy, whose address is taken, but not key's
+		h = d.hs.integer(unsafe.Pointer(&k), unsafe.Sizeof(k))
+	case kind == kindComparable:
+		h = maphash.Comparable(d.hs.seed, key)
+	default:
+		h, direct = d.hash(key)
+	}
+	g0 := d.slotOf(h).tab.Load()
+	g := g0.homeGroup(h)
+	ctrl := atomic.LoadUint64(&g.ctrl)
+	for b := matchH2(ctrl, lsbs*h2(h)); b != 0; b = b.rest() {
+		if e := (*entry[K, V])(atomic.LoadPointer(g.slot(b.first()))); e != nil && keysEqual(&e.key, &key, direct) {
+			// Copy the value straight into the result (see entry.ref).
+			p := atomic.LoadPointer(&e.p)
+			if p == unsafe.Pointer(e) {
+				return *(*V)(e.first()), true
+			}
+			if p == nil || p == expunged() {
+				return value, false
+			}
 			if d.mode == valuesDirect {
 				return directValue[V](p), true
 			}
 			return *(*V)(p), true
 		}
+	}
+	if overflowed(ctrl) {
+		return loadSlow[K, V](g0, h, key, direct, d.mode)
+	}
+	return value, false
+}
+
+// loadSlow is Load for a key not found in its home group, which
+// overflowed: find goes through the whole probe.
+func loadSlow[K comparable, V any](g0 *group, h uint64, key K, direct bool, mode valueMode) (value V, ok bool) {
+	if e, _, _ := find[K, V](g0, h, key, direct); e != nil {
+		return e.load(mode)
 	}
 	return value, false
 }
@@ -238,12 +300,9 @@ func (m *Map[K, V]) Store(key K, value V) {
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	if d := m.dir.Load(); d != nil {
-		if e, ds := d.find(key); e != nil {
+		if e, _, _ := d.find(key); e != nil {
 			if p, ok := e.trySwap(value, d.mode, d.count); ok {
-				if p == nil {
-					m.revived(ds, key)
-				}
-				return valueAt[V](p, d.mode)
+				return valueAt(e, p, d.mode)
 			}
 		}
 	}
@@ -255,12 +314,11 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	if d := m.dir.Load(); d != nil {
-		if e, ds := d.find(key); e != nil {
+		if e, _, _ := d.find(key); e != nil {
 			if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
 				// As in Load: copy a value found straight into the result.
 				switch {
 				case p == nil:
-					m.revived(ds, key)
 					return value, false
 				case d.mode == valuesDirect:
 					return directValue[V](p), true
@@ -307,20 +365,17 @@ func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded boo
 func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	if found, _ := d.find(key); found != nil {
-		// Not expunged: only entries that leave the array are.
+	if found, _, _ := d.find(key); found != nil {
+		// Not expunged: only entries that leave the table are.
 		if kind == storeSwap {
 			prev, _ := found.trySwap(value, d.mode, d.count)
-			old, loaded = valueAt[V](prev, d.mode)
+			old, loaded = valueAt(found, prev, d.mode)
 		} else {
 			if p, _ := found.tryLoadOrStore(value, d.mode, d.count); p != nil {
-				old, loaded = valueAt[V](p, d.mode)
+				old, loaded = valueAt(found, p, d.mode)
 			} else {
 				old = value // the value after the call
 			}
-		}
-		if !loaded {
-			s.deleted.Add(-1)
 		}
 	} else {
 		if *e == nil {
@@ -334,10 +389,10 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **en
 		}
 	}
 	if kind == storeComputed {
-		m.releaseLocked(s, key, nil)
+		s.releaseLocked(key, nil)
 	}
 	if !loaded {
-		m.storedLocked(s, key)
+		s.storedLocked(key)
 	}
 	return old, loaded, inserted, d
 }
@@ -350,9 +405,10 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		mustHash(key)
 		return value, false
 	}
-	if e, ds := d.find(key); e != nil {
-		if value, loaded = e.delete(d.mode, d.count); loaded {
-			ds.seg.Load().deleted.Add(1)
+	if e, h, direct := d.find(key); e != nil {
+		if p, ok := e.delete(d.count); ok {
+			value, loaded = valueAt(e, p, d.mode)
+			m.dropDeleted(d, h, direct, e)
 		}
 	}
 	return value, loaded
@@ -379,7 +435,7 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
-	if e, _ := d.find(key); e != nil {
+	if e, _, _ := d.find(key); e != nil {
 		return e.tryCompareAndSwap(old, new, d.mode, d.cmp)
 	}
 	return false
@@ -399,9 +455,9 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
-	if e, ds := d.find(key); e != nil {
+	if e, h, direct := d.find(key); e != nil {
 		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
-			ds.seg.Load().deleted.Add(1)
+			m.dropDeleted(d, h, direct, e)
 		}
 	}
 	return deleted
@@ -414,34 +470,86 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 // Map's contents: no key is visited more than once, but if the value for any
 // key is stored or deleted concurrently (including by f), Range may reflect
 // any mapping for that key from any point during the Range call. Range holds
-// no lock, so f may call any method of the map, Range and Clear included,
-// and a panic in f leaves the map usable.
+// no lock while f runs, so f may call any method of the map, Range and Clear
+// included, and a panic in f leaves the map usable.
 //
-// Range takes time in proportion to the map's table rather than to the
-// keys present: it walks every slot, those of deleted keys that no sweep
-// has dropped yet included (a map whose keys are deleted and never
-// followed by new ones keeps them all). Range returns early if f returns
-// false.
+// Range takes time in proportion to the number of keys in the map. It
+// takes the lock of each part of the map in turn, a few hundred keys at
+// most, for as long as it takes to copy the part's entries, so that it
+// meets no key twice however keys come and go: calls that store a new key
+// into that part, or delete one, wait for the copy.
 func (m *Map[K, V]) Range(f func(key K, value V) bool) {
-	d := m.dir.Load()
-	if d == nil {
-		return
-	}
-	// Each array holds the keys of the span of slots of the segment it was
-	// made for; walking upwards from the end of that span, Range meets only
-	// arrays of keys it has not seen. A split publishes its upper half
-	// first, so an old array never shows up above a new half of it. Within
-	// an array, a key has one entry, ever (see the design).
-	for i := 0; i < len(d.slots); {
-		a, depth := d.slots[i].loadArray()
-		for e := range a.full() {
+	var small [64]unsafe.Pointer // the entries of a small segment
+	var large *[]unsafe.Pointer  // a buffer for those of a larger one
+	defer func() {
+		if large != nil {
+			putRangeBuffer(large)
+		}
+	}()
+	var next uint64 // the hashes below next have been visited
+	for {
+		d := m.dir.Load()
+		if d == nil {
+			return
+		}
+		s := d.segOf(next)
+		s.mu.Lock()
+		if s.gone {
+			s.mu.Unlock()
+			continue
+		}
+		buf := small[:0]
+		if s.used > len(small) {
+			if large == nil {
+				large = getRangeBuffer()
+			}
+			if cap(*large) < s.used {
+				*large = make([]unsafe.Pointer, 0, s.used)
+			}
+			buf = (*large)[:0]
+		}
+		es := s.tab.appendEntries(buf)
+		s.mu.Unlock()
+		// The segment holds the keys of next's prefix: its first hash is
+		// below next only if it merged with segments visited already.
+		shift := (64 - s.depth) & 63
+		lo := next &^ (1<<shift - 1)
+		if s.depth == 0 {
+			lo = 0
+		}
+		for _, p := range es {
+			e := (*entry[K, V])(p)
+			if lo < next && hash(&d.hs, e.key) < next {
+				continue
+			}
 			if v, ok := e.load(d.mode); ok && !f(e.key, v) {
 				return
 			}
 		}
-		span := 1 << (d.depth - depth)
-		i = i&^(span-1) + span
+		if s.depth == 0 {
+			return
+		}
+		if next = lo + 1<<shift; next == 0 {
+			return // the last segment
+		}
 	}
+}
+
+// rangeBuffers holds the buffers, as *[]unsafe.Pointer, that Range copies
+// the entries of a large segment into, so that ranging over a large map
+// allocates nothing either, once a buffer is there to take.
+var rangeBuffers = sync.Pool{New: func() any { return new([]unsafe.Pointer) }}
+
+// getRangeBuffer returns a buffer from rangeBuffers.
+func getRangeBuffer() *[]unsafe.Pointer {
+	return rangeBuffers.Get().(*[]unsafe.Pointer)
+}
+
+// putRangeBuffer gives back a buffer that getRangeBuffer returned, without
+// the entries it held, which it must not keep alive.
+func putRangeBuffer(b *[]unsafe.Pointer) {
+	clear((*b)[:cap(*b)])
+	rangeBuffers.Put(b)
 }
 
 // Clear deletes all the entries, resulting in an empty Map.
@@ -460,7 +568,7 @@ func (m *Map[K, V]) Clear() {
 	var buf [4]*segment[K, V] // the segments of a small map
 	segs := lockAll(d, buf[:0])
 	next := newDirectory[K, V](d.hs, d.mode, d.cmp)
-	first := next.slots[0].seg.Load()
+	first := next.segAt(0)
 	for _, s := range segs {
 		// Computes running for keys of the cleared generation go on, and
 		// store into the next one: their callers wait for them there.

@@ -536,7 +536,7 @@ func TestLinearizable(t *testing.T) {
 		// Segments of one group: the set-up's keys fill several, and the
 		// calls split and sweep them, and double the directory; with keys
 		// that collide, or share most of their hash.
-		{"segments=1group,sweep=eager", 0, 6, tableVariant("segments=1group,sweep=eager")},
+		{"segments=4groups", 0, 6, tableVariant("segments=4groups")},
 		{"segments=1group,hash=collide", 0, 6, tableVariant("segments=1group,hash=collide")},
 		{"segments=1group,hash=fewBits", 0, 6, tableVariant("segments=1group,hash=fewBits")},
 	} {

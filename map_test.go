@@ -223,18 +223,17 @@ func quickConfig(t *testing.T) *quick.Config {
 
 // tableVariants are settings of Map's table under which the property,
 // fuzz, linearizability and soak tests run, besides the default: segments
-// of one group, which split after a few keys, alone, with sweeps after any
-// delete, which expunge entries and empty their slots, and with test
-// hashes that make every key collide, or that keep only a few bits of the
-// hash, so that splits find keys they cannot separate.
+// of one group, which split after a few keys and merge once they are
+// empty, alone; segments of four groups, whose tables also grow and
+// shrink, and merge while they hold a few keys; and with test hashes that
+// make every key collide, or that keep only a few bits of the hash, so
+// that splits find keys they cannot separate.
 var tableVariants = []struct {
 	name string
 	set  func() (restore func())
 }{
 	{"segments=1group", func() func() { return syncmap.SetMaxGroups(1) }},
-	{"segments=1group,sweep=eager", func() func() {
-		return both(syncmap.SetMaxGroups(1), syncmap.SetSweep(1, 1<<30))
-	}},
+	{"segments=4groups", func() func() { return syncmap.SetMaxGroups(4) }},
 	{"segments=1group,hash=collide", func() func() {
 		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))
 	}},
@@ -281,12 +280,11 @@ func TestMatchesReference(t *testing.T) {
 	}
 }
 
-// deletedMap returns a map whose segments hold deleted entries, some of
-// them swept out, with a reference map of the same contents. Segments hold
-// one group, so that the map has dozens. It holds the keys [0,
-// deletedKeys), every fifth of them deleted; then the new keys -1 to
-// -added were stored, which swept the segments they went to that had
-// enough deleted entries. The caller must have set segments of one group.
+// deletedMap returns a map of segments of one group, from which keys were
+// deleted, and a reference map of the same contents: it held the keys [0,
+// deletedKeys), every fifth of them deleted, and every key of one stretch
+// of them, which emptied segments that then merged; then the new keys -1
+// to -added were stored. The caller must have set segments of one group.
 func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
 	t.Helper()
 	fill := func(m refmap.Interface[int, int]) {
@@ -294,6 +292,9 @@ func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMute
 			m.Store(k, k)
 		}
 		for k := 0; k < deletedKeys; k += 5 {
+			m.Delete(k)
+		}
+		for k := deletedKeys / 2; k < deletedKeys*3/4; k++ {
 			m.Delete(k)
 		}
 		for k := -1; k >= -added; k-- {
@@ -313,10 +314,10 @@ func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMute
 const deletedKeys = 200
 
 // TestCallsAfterDeletes makes each kind of call on each kind of key
-// (present, deleted in its array, swept out of it, new) of a map whose
-// segments hold deleted entries, and checks its result, then the contents.
+// (present, deleted, new) of a map whose segments keys were deleted from,
+// and checks its result, then the contents.
 func TestCallsAfterDeletes(t *testing.T) {
-	defer both(syncmap.SetMaxGroups(1), syncmap.SetSweep(1, 8))()
+	defer syncmap.SetMaxGroups(1)()
 	step := 3
 	if testing.Short() {
 		step = 11
@@ -374,40 +375,55 @@ func TestCallsDuringSplits(t *testing.T) {
 	}
 }
 
-// TestWorkPerCallIsBounded checks that no call rebuilds more than one
+// TestWorkPerCallIsBounded checks that no store rebuilds more than one
 // segment, splitting it in two at most, or doubles the directory more than
-// once, however large the map: a map of 4096 keys in segments of two
-// groups has hundreds of them.
+// once, however large the map: a map of 4096 keys in segments of four
+// groups has hundreds of them. And that no delete makes more tables than
+// a chain of merges up the hash prefix does, one per level of the
+// directory, each of a few keys.
 func TestWorkPerCallIsBounded(t *testing.T) {
-	defer syncmap.SetMaxGroups(2)()
+	defer syncmap.SetMaxGroups(4)()
 	const keys = 4096
 	m := filledMap(keys)
 	for k := 0; k < keys; k += 2 {
-		m.Delete(k) // half the entries deleted: new keys sweep them
+		m.Delete(k) // half the keys deleted
 	}
-	if segs, _ := syncmap.Segments(m); segs < 300 {
-		t.Fatalf("a map of %d keys has %d segments; want at least 300", keys, segs)
+	if segs, _ := syncmap.Segments(m); segs < 200 {
+		t.Fatalf("a map of %d keys has %d segments; want at least 200", keys, segs)
 	}
-	arrays, depth := syncmap.Arrays(m)
-	for k := keys; k < 2*keys; k++ {
-		m.Store(k, k)
-		next, d := syncmap.Arrays(m)
-		made := 0
+	tables, depth := syncmap.Tables(m)
+	made := func() (n int) {
+		next, d := syncmap.Tables(m)
 		for a := range next {
-			if !arrays[a] {
-				made++
+			if !tables[a] {
+				n++
 			}
 		}
-		if made > 2 || d > depth+1 {
-			t.Fatalf("Store(%d) made %d new arrays, and took the directory from depth %d to %d; want at most 2, and one more",
-				k, made, depth, d)
+		tables, depth = next, d
+		return n
+	}
+	for k := keys; k < 2*keys; k++ {
+		was := depth
+		m.Store(k, k)
+		if n := made(); n > 2 || depth > was+1 {
+			t.Fatalf("Store(%d) made %d new tables, and took the directory from depth %d to %d; want at most 2, and one more",
+				k, n, was, depth)
 		}
-		arrays, depth = next, d
 	}
 	for k := range 2 * keys {
 		if v, ok := m.Load(k); ok != (k%2 == 1 || k >= keys) || ok && v != k {
-			t.Fatalf("Load(%d) = %d, %v after the sweeps", k, v, ok)
+			t.Fatalf("Load(%d) = %d, %v after the stores", k, v, ok)
 		}
+	}
+	for k := range 2 * keys {
+		was := depth
+		m.Delete(k)
+		if n := made(); n > was+1 {
+			t.Fatalf("Delete(%d) made %d new tables, with a directory of depth %d; want at most %d", k, n, was, was+1)
+		}
+	}
+	if segs, depth := syncmap.Segments(m); segs != 1 || depth != 1 {
+		t.Errorf("a map whose every key was deleted has %d segments in a directory of depth %d; want 1 and 1", segs, depth)
 	}
 }
 
@@ -1002,12 +1018,10 @@ func withTimeout(t *testing.T, f func()) {
 	}
 }
 
-// testValueType takes a Map[int, V] through every state of an entry: live,
-// deleted, stored again by a compute, expunged (swept out of its segment),
-// and stored again as a new entry, checking what each method sees. vals
-// must be three distinct values.
+// testValueType takes a Map[int, V] through the life of its keys: stored,
+// replaced, deleted, stored again, computed, checking what each method
+// sees. vals must be three distinct values.
 func testValueType[V comparable](t *testing.T, vals [3]V) {
-	defer syncmap.SetSweep(1, 1<<30)() // a new key sweeps any deleted one
 	var m syncmap.Map[int, V]
 	load := func(k int, want V, wantOK bool) {
 		t.Helper()
@@ -1024,13 +1038,13 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	load(0, vals[0], true)
 	m.Delete(1)
 	load(1, zero, false)
-	m.Store(2, vals[2]) // sweeps 1 out
+	m.Store(2, vals[2])
 	load(1, zero, false)
 	if v, loaded := m.LoadOrStore(1, vals[1]); loaded || v != vals[1] { // a new entry for 1
 		t.Fatalf("LoadOrStore(1) = %v, %v; want %v, false", v, loaded, vals[1])
 	}
 	m.Delete(1)
-	v, loaded := m.LoadOrCompute(1, func() V { // stores 1 into its deleted entry
+	v, loaded := m.LoadOrCompute(1, func() V {
 		load(1, zero, false)
 		if m.CompareAndSwap(1, zero, vals[0]) || m.CompareAndDelete(1, zero) {
 			t.Fatalf("compare on deleted key 1 succeeded")
@@ -1069,7 +1083,7 @@ func testValueType[V comparable](t *testing.T, vals [3]V) {
 	if !m.CompareAndDelete(0, vals[2]) {
 		t.Fatalf("CompareAndDelete(0, %v) = false; want true", vals[2])
 	}
-	m.Store(3, vals[0]) // may sweep 0 out
+	m.Store(3, vals[0])
 	if m.CompareAndSwap(0, zero, vals[0]) || m.CompareAndDelete(0, zero) {
 		t.Fatalf("compare on deleted key 0 succeeded")
 	}
@@ -1091,14 +1105,13 @@ func TestValueTypes(t *testing.T) {
 		// Zero-size values all share one address, so only the presence of a
 		// key tells them apart: a sentinel made from a zero-size allocation
 		// would be mistaken for a value.
-		defer syncmap.SetSweep(1, 1<<30)() // a new key sweeps any deleted one
 		var m syncmap.Map[int, struct{}]
 		m.Store(1, struct{}{})
 		m.Range(func(int, struct{}) bool { return true })
 		m.Delete(1)
-		m.Store(2, struct{}{}) // expunges 1
+		m.Store(2, struct{}{})
 		if _, ok := m.Load(1); ok {
-			t.Fatal("Load(1) of an expunged key reports present")
+			t.Fatal("Load(1) of a deleted key reports present")
 		}
 		m.Store(1, struct{}{})
 		if _, ok := m.Load(1); !ok {
@@ -1257,96 +1270,63 @@ func TestClearIsAtomic(t *testing.T) {
 	}
 }
 
-// TestRebuildMeetsRevivedEntries revives deleted entries while a rebuild
-// runs, between its decision that the directory need not double and its
-// expunging of the deleted entries: with them, the segment holds keys
-// enough to split, which a directory with no room for its halves cannot
-// take. The rebuild must grow the segment instead; a split there published
-// no half, and dropped the segment, so that every later writer of its keys
-// spun (found by TestLinearizable, under the race detector).
-func TestRebuildMeetsRevivedEntries(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[int, int]
-	m.Store(-1, -1)
-	m.Clear() // a directory of one segment, for Hash, and no keys
-	// Four keys, two of each value of the top bit of the hash, fill the
-	// segment's group as full as it gets; a fifth rebuilds it.
-	var keys []int
-	for k, ones, zeros := 0, 0, 0; ones+zeros < 4; k++ {
-		if syncmap.Hash(&m, k)>>63 == 1 && ones < 2 {
-			ones++
-			keys = append(keys, k)
-		} else if syncmap.Hash(&m, k)>>63 == 0 && zeros < 2 {
-			zeros++
-			keys = append(keys, k)
-		}
-	}
-	for _, k := range keys {
-		m.Store(k, k)
-	}
-	for _, k := range keys[1:] {
-		m.Delete(k)
-	}
-	revived := false
-	defer syncmap.SetRebuildHook(func() {
-		if !revived {
-			revived = true
-			for _, k := range keys[1:] {
-				m.Store(k, k) // into its deleted entry, without a lock
-			}
-		}
-	})()
-	withTimeout(t, func() {
-		m.Store(-2, -2)
-		m.Store(-3, -3)
-	})
-	if !revived {
-		t.Fatal("no rebuild ran")
-	}
-	for _, k := range append(keys, -2, -3) {
-		if v, ok := m.Load(k); !ok || v != k {
-			t.Errorf("Load(%d) = %d, %v; want %d, true", k, v, ok, k)
-		}
-	}
-	if err := syncmap.CheckTables(&m); err != nil {
-		t.Error(err)
-	}
-}
-
-// TestExpungeKeepsRevivedValues races the stores that give a deleted key
-// a value again, without the lock, with sweeps that expunge deleted
-// entries with the lock held: a sweep must expunge an entry only if it is
-// still deleted, in one compare-and-swap, or a store that lands between
-// its look at the entry and its write is lost. One goroutine deletes and
-// stores its key again and again, checking that each store is there to be
-// loaded; another adds and deletes keys of its own in the same segment, so
-// that each of its stores sweeps the segment.
-func TestExpungeKeepsRevivedValues(t *testing.T) {
-	defer syncmap.SetSweep(1, 1<<30)()
+// TestEveryStoredValueIsAccountedFor races the stores that give a
+// deleted key a value again, without the lock, with the deletes that take
+// the key's entry out of its table, with the lock held: a delete must
+// expunge the entry only if it is still deleted, in one compare-and-swap,
+// or a store that lands between its look at the entry and its write is
+// lost. One goroutine swaps the values 1 to n into key 0, one after
+// another, and another deletes the key again and again, while a third adds
+// and deletes keys of its own, so that the key's table is rebuilt now and
+// then. Every value stored must come out exactly once: as the previous
+// value of the next swap, as the value of a delete, or as the value left
+// at the end.
+func TestEveryStoredValueIsAccountedFor(t *testing.T) {
 	n := 200_000 // a few tenths of a second; fewer miss the window more often
 	if testing.Short() {
 		n /= 2
 	}
+	defer syncmap.SetMaxGroups(1)()
 	var m syncmap.Map[int, int]
+	var swapped, deleted []int
 	var done atomic.Bool
-	runGoroutines(t, 2, func(g int) {
-		if g == 0 {
+	runGoroutines(t, 3, func(g int) {
+		switch g {
+		case 0:
 			defer done.Store(true)
-			for i := range n {
-				m.Delete(0)
-				m.Store(0, i)
-				if v, ok := m.Load(0); !ok || v != i {
-					t.Errorf("Load(0) = %d, %v right after Store(0, %d), while sweeps run; want %d, true", v, ok, i, i)
-					return
+			for i := 1; i <= n; i++ {
+				if v, ok := m.Swap(0, i); ok {
+					swapped = append(swapped, v)
 				}
 			}
-			return
-		}
-		for k := 1; !done.Load(); k++ {
-			m.Store(k, k) // sweeps: the entry of k-1, maybe of 0
-			m.Delete(k)
+		case 1:
+			for !done.Load() {
+				if v, ok := m.LoadAndDelete(0); ok {
+					deleted = append(deleted, v)
+				}
+			}
+		case 2:
+			for k := 1; !done.Load(); k++ {
+				m.Store(k, k)
+				m.Delete(k)
+			}
 		}
 	})
+	seen := make([]int, n+1)
+	for _, v := range append(swapped, deleted...) {
+		seen[v]++
+	}
+	if v, ok := m.Load(0); ok {
+		seen[v]++
+	}
+	for v := 1; v <= n; v++ {
+		if seen[v] != 1 {
+			t.Fatalf("the value %d, swapped into key 0, came out %d times; want once", v, seen[v])
+		}
+	}
+	if got, want := m.Len(), len(contents(&m)); got != want {
+		t.Errorf("Len() = %d; want %d", got, want)
+	}
 }
 
 // TestSplitsLoseNothing has goroutines add keys of their own, and delete
@@ -1432,13 +1412,13 @@ func TestSplitsLoseNothing(t *testing.T) {
 }
 
 // TestRangeVisitsNoKeyTwice ranges over maps whose keys all collide, so
-// that they fill one array group after group, and on meeting each key,
-// deletes it, adds another key (which sweeps the deleted entry out of the
-// array and takes its slot) and stores the first key again (which adds a
-// new entry for it further on, in the next group with room). A Range that
-// met the key's old entry, then its new one, would visit it twice.
+// that they fill one table group after group, and on meeting each key,
+// deletes it, adds another key (which takes its slot) and stores the first
+// key again (which adds a new entry for it further on, in the next group
+// with room). A Range that met the key's old entry, then its new one,
+// would visit it twice.
 func TestRangeVisitsNoKeyTwice(t *testing.T) {
-	defer both(syncmap.SetSweep(1, 1<<30), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))()
+	defer syncmap.SetTestHash(func(uint64) uint64 { return 0 })()
 	const keys = 20
 	for first := range keys {
 		var m syncmap.Map[int, int]
@@ -1453,7 +1433,7 @@ func TestRangeVisitsNoKeyTwice(t *testing.T) {
 			seen[k] = true
 			if k == first {
 				m.Delete(k)
-				m.Store(-1, 0) // sweeps k out, and takes its slot
+				m.Store(-1, 0) // takes k's slot
 				m.Store(k, k)
 			}
 			return true

@@ -6,41 +6,36 @@ package syncmap
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // A segment is one part of a Map: the keys whose hashes begin with the
-// same depth bits. Readers probe its array, which they find in the
-// directory, without a look at the segment; writers that add a key, or
-// need a key's entry to stay put, take its lock.
+// same depth bits. Readers probe its table, which they find in the
+// directory, without a look at the segment; writers that add a key, take
+// one out, or need a key's entry to stay put, take its lock.
 type segment[K comparable, V any] struct {
-	// mu is the segment's lock: held to add a key to arr, to take one out,
-	// to publish a new array, and to split the segment.
+	// mu is the segment's lock: held to add a key to tab, to take one out,
+	// to publish a new table, and to split or merge the segment.
 	mu sync.Mutex
 
-	// arr is the segment's current array, which the directory's slots of
+	// tab is the segment's current table, which the directory's slots of
 	// the segment hold too. It is read and written with mu held; readers
 	// load it from the directory instead.
-	arr array[K, V]
+	tab table
 
-	// depth is the segment's local depth. It never changes: a split makes
-	// two new segments.
+	// depth is the segment's local depth. It never changes: a split or a
+	// merge makes new segments.
 	depth uint8
 
-	// used counts the full slots of arr, deleted entries included. It is
-	// read and written with mu held.
+	// used counts the full slots of tab. It is read and written with mu
+	// held.
 	used int
 
 	// gone is set, with mu held, when the segment no longer takes keys: it
-	// split in two, or a Clear dropped it. A writer that finds it set once
-	// it holds mu must start over from the Map's current directory.
+	// split in two, merged with its buddy, or a Clear dropped it. A writer
+	// that finds it set once it holds mu must start over from the Map's
+	// current directory.
 	gone bool
-
-	// deleted counts the entries of arr deleted since it was made, less
-	// those stored again; it decides when the segment is swept (see
-	// sweepDue). Deletes and stores that need no lock change it without
-	// mu, atomically, and may miss it when the segment is rebuilt
-	// meanwhile: it is a hint, never trusted for more.
-	deleted atomic.Int64
 
 	// computing has a key for each compute of LoadOrCompute or
 	// LoadOrTryCompute that runs for a key of the segment (see compute.go).
@@ -52,90 +47,77 @@ type segment[K comparable, V any] struct {
 	computingPeak int
 }
 
-func newSegment[K comparable, V any](depth uint8, arr array[K, V]) *segment[K, V] {
-	return &segment[K, V]{arr: arr, depth: depth}
+// entryAt returns the entry of slot i of g, a group of a table of s.
+func entryAt[K comparable, V any](g *group, i uintptr) *entry[K, V] {
+	return (*entry[K, V])(atomic.LoadPointer(g.slot(i)))
 }
 
-// maxGroups is the size of a segment, in groups, past which it is split
-// rather than grown: 1022 slots, which a call that rebuilds or splits a
-// segment moves in tens of microseconds. A segment whose keys all share so
-// many bits of hash that splitting it would leave one half empty grows
-// past it instead. maxGroups is read with a segment's lock held, and
-// written only by tests (SetMaxGroups in export_test.go), while no Map is
-// in use, to reach splits with few keys.
+// newSegment returns a segment of the given depth with an empty table of
+// n groups, locked: no other goroutine can find it before its caller
+// publishes it, and writers that find it then wait for the caller to be
+// done.
+func newSegment[K comparable, V any](depth uint8, n int) *segment[K, V] {
+	s := &segment[K, V]{tab: newTable(n), depth: depth}
+	s.mu.Lock()
+	return s
+}
+
+// maxGroups is the size of a segment's table, in groups of 7 slots, past
+// which the segment splits rather than grows: 896 slots, which a call that
+// rebuilds a segment moves in tens of microseconds. A segment whose keys
+// all share so many bits of hash that splitting it would leave one half
+// empty grows past it instead. maxGroups is read with a segment's lock
+// held, and written only by tests (SetMaxGroups in export_test.go), while
+// no Map is in use, to reach splits and merges with few keys.
 var maxGroups = defaultMaxGroups
 
 // defaultMaxGroups is maxGroups, unless a test has set it.
-const defaultMaxGroups = 146
+const defaultMaxGroups = 128
 
-// nextGroups returns the size that a segment of g groups grows to. Below
-// 64 groups the size doubles; then it is 90 groups, then 146. In a dense
-// directory (see fillOf), a split makes two halves of 90 groups, 70% full,
-// which grow to 146 groups once 6/7 full, and split again once that is: so
-// the slots of a large map stay between 53% and 86% full. The sizes fill
-// size classes of the allocator: an array of 146 groups and its header,
-// with the 8-byte header of an allocation that holds pointers, fits the
-// class of 9,472 bytes. Past 146 groups sizes double again, only for
-// segments whose keys cannot be split.
-func nextGroups(g int) int {
-	switch {
-	case g < 64:
-		return 2 * g
-	case g < 90:
-		return 90
-	case g < 146:
-		return 146
-	}
-	return 2 * g
-}
+// How full a table gets. A table of g groups takes keys until 3/4 of its
+// slots are full, then doubles, to 3/8 full; it halves once no more than
+// 3/16 of its slots are full, to 3/8 at most again. Between one size and
+// the next, the number of keys must double or halve: a map at the edge of
+// a size does not grow and shrink on alternate calls.
 
-// A fill is how full the segments of a Map may be. The fuller a segment,
-// the more of its groups overflow, and the longer the probes for missing
-// keys; the emptier, the more memory per key. A map of a few segments,
-// which takes little memory anyway, keeps them sparse; a larger one,
-// dense.
-type fill struct {
-	max    int // the full slots per group past which a segment is rebuilt
-	target int // the eighths of its slots that a rebuilt segment fills at most
-}
+// full reports whether a table of g groups with used full slots takes no
+// more keys.
+func full(used, g int) bool { return 4*used >= 3*groupSize*g }
 
-var (
-	sparse = fill{max: 4, target: 4} // 57% full at most; rebuilt half full
-	dense  = fill{max: 6, target: 6} // 86% full at most; rebuilt 3/4 full
-)
+// sparse reports whether a table of g groups with used full slots should
+// halve.
+func sparse(used, g int) bool { return g > 1 && 16*used <= 3*groupSize*g }
 
-// denseDepth is the directory depth from which a Map is dense: eight
-// segments, several thousand keys.
-const denseDepth = 3
-
-// fillOf returns how full the segments of a Map with directory d are kept.
-func fillOf[K comparable, V any](d *directory[K, V]) fill {
-	if d.depth < denseDepth {
-		return sparse
-	}
-	return dense
-}
-
-// groupsFor returns the smallest size, in groups, that holds n keys at
-// most f.target eighths full.
-func groupsFor(n int, f fill) int {
+// groupsFor returns the size, in groups, of a new table for n keys: the
+// smallest that they fill 3/8 at most.
+func groupsFor(n int) int {
 	g := 1
-	for 8*n > f.target*groupSize*g {
-		g = nextGroups(g)
+	for 8*n > 3*groupSize*g {
+		g *= 2
 	}
 	return g
 }
 
-// splitGroups returns the size of one half of a split segment, for n keys:
-// the size that holds them f.target eighths full, but no more than
-// maxGroups if they fit in that below f.max. A half that is still too
-// large is split again when it is next rebuilt.
-func splitGroups(n int, f fill) int {
-	if g := groupsFor(n+1, f); g <= maxGroups || n+1 > maxGroups*f.max {
-		return g
+// halfGroups returns the size, in groups, of the table of a half of a
+// split for n keys: as for a new table, but no larger than maxGroups if
+// they fit there.
+func halfGroups(n int) int {
+	g := groupsFor(n)
+	for g > maxGroups && !full(n, g/2) {
+		g /= 2
 	}
-	return maxGroups
+	return g
 }
+
+// mergeMax is the most keys that two buddy segments may hold between them
+// to merge into one (see Map.merge): a sixteenth of what a segment holds
+// when it splits, so that a merged segment must grow sixteenfold to split
+// again, and the halves of a split must lose nearly all their keys to
+// merge again. A delete that empties a segment may merge it with its
+// buddy, then the merged segment with its own, and so on up the hash
+// prefix: so few keys keep that chain of merges within what a split
+// moves.
+func mergeMax() int { return 3 * groupSize * maxGroups / 64 }
 
 // An insertion is what came of adding a key to a segment.
 type insertion uint8
@@ -156,76 +138,101 @@ const (
 // first, and then reports whether the caller must start over. The caller
 // holds s.mu.
 func (s *segment[K, V]) insertLocked(d *directory[K, V], h uint64, e *entry[K, V]) insertion {
-	if s.sweepDue() {
-		s.sweepLocked(d, h)
-	}
-	if s.used >= len(s.arr)*fillOf(d).max {
-		if r := s.rebuildLocked(d, h); r != inserted {
+	if full(s.used, s.tab.groups()) {
+		if r := s.growLocked(d, h); r != inserted {
 			return r
 		}
 	}
 	d.count.add(e.addr(), 1) // before the key is present, as entry.p says
-	if !s.arr.putLocked(h, e) {
-		panic("syncmap: internal error: no free slot in a segment")
-	}
+	s.tab.putLocked(h, unsafe.Pointer(e))
 	s.used++
 	return inserted
 }
 
-// rebuildLocked replaces the array of s, whose keys have hash prefix h, by
-// one with room for one more key and without the deleted entries, which it
-// expunges; or, if the keys no longer fit one segment, splits s in two and
-// reports split. If s must split and fills as many slots of d as it can,
-// it changes nothing and reports mustDouble. A segment whose keys all
-// share the next bit of hash cannot split: it grows past maxGroups, as
-// does, once, a segment that stores made too large to fit while the
-// rebuild ran (see below). The caller holds s.mu.
-func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
-	f := fillOf(d)
-	bit := 63 - s.depth
-	// Whether s must split is first decided without expunging, so that
-	// nothing has changed yet if the directory must double. Stores that
-	// give deleted entries values meanwhile make the count low (see below).
-	if s.depth == d.depth {
-		live := 0
-		for e := range s.arr.full() {
-			if !e.isDeleted() {
-				live++
-			}
-		}
-		if _, splits := s.splitsLocked(d, f, live, (*entry[K, V]).isDeleted); splits {
-			return mustDouble
-		}
-	}
-	if rebuildHook != nil {
-		rebuildHook()
-	}
-	live := 0
-	for e := range s.arr.full() {
-		if !e.tryExpungeLocked() {
-			live++
-		}
-	}
-	// Exact now: the entries that are not expunged are those that move.
-	// Stores may have given deleted entries values since the check above,
-	// so that s must split after all: if d has no room for its halves, s
-	// grows this once instead.
-	ones, splits := 0, false
-	if s.depth < d.depth {
-		ones, splits = s.splitsLocked(d, f, live, (*entry[K, V]).isExpunged)
-	}
-	if !splits {
-		a := newArray[K, V](groupsFor(live+1, f))
-		s.moveLocked(d, a, nil)
-		s.publishLocked(d, h, a, s, 1)
-		s.arr, s.used = a, live
-		s.deleted.Store(0)
+// growLocked makes room in s, whose keys have hash prefix h, for one more
+// key: it takes the deleted entries out of the table, and if that is not
+// enough, replaces the table by one twice as large, or, if the keys no
+// longer fit a segment, splits s in two and reports split. If s must
+// split and fills as many slots of d as it can, it reports mustDouble. A
+// segment whose keys all share the next bit of hash cannot split: it grows
+// past maxGroups. The caller holds s.mu.
+func (s *segment[K, V]) growLocked(d *directory[K, V], h uint64) insertion {
+	s.purgeLocked(d)
+	n := s.tab.groups()
+	if !full(s.used, n) {
 		return inserted
 	}
-	s0 := newSegment(s.depth+1, newArray[K, V](splitGroups(live-ones, f)))
-	s1 := newSegment(s.depth+1, newArray[K, V](splitGroups(ones, f)))
-	s.moveLocked(d, s0.arr, s1.arr)
-	s0.used, s1.used = live-ones, ones
+	if 2*n <= maxGroups || s.depth == 63 {
+		s.rebuildLocked(d, h, 2*n)
+		return inserted
+	}
+	// Entries that are not expunged are those that move: their number is
+	// exact, as nothing but this caller expunges while it holds s.mu.
+	ones := s.onesLocked(d)
+	if ones == 0 || ones == s.used {
+		s.rebuildLocked(d, h, 2*n)
+		return inserted
+	}
+	if s.depth == d.depth {
+		if d.depth == maxDepth {
+			s.rebuildLocked(d, h, 2*n)
+			return inserted
+		}
+		return mustDouble
+	}
+	s.splitLocked(d, h, ones)
+	return split
+}
+
+// purgeLocked takes out of s's table the deleted entries whose deleters
+// have not done so yet (see entry.p), expunging them. The caller holds
+// s.mu.
+func (s *segment[K, V]) purgeLocked(d *directory[K, V]) {
+	for g, i := range s.tab.full() {
+		if e := entryAt[K, V](g, i); e.expungeLocked() {
+			s.tab.removeLocked(g, i, hash(&d.hs, e.key))
+			s.used--
+		}
+	}
+}
+
+// onesLocked returns how many of the entries of s have the bit of hash
+// that follows the depth of s set: those that would go to the upper half
+// of a split. The caller holds s.mu.
+func (s *segment[K, V]) onesLocked(d *directory[K, V]) (ones int) {
+	bit := 63 - s.depth
+	for g, i := range s.tab.full() {
+		if hash(&d.hs, entryAt[K, V](g, i).key)>>bit&1 == 1 {
+			ones++
+		}
+	}
+	return ones
+}
+
+// rebuildLocked replaces the table of s, whose keys have hash prefix h,
+// by one of n groups holding the same entries, less those expunged. The
+// caller holds s.mu.
+func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64, n int) {
+	t := newTable(n)
+	s.used = s.moveLocked(d, t, nil)
+	s.tab = t
+	s.publishLocked(d, h, nil)
+}
+
+// splitLocked replaces s, whose keys have hash prefix h, by two segments
+// one level deeper, ones of its entries going to the upper one. The
+// caller holds s.mu.
+func (s *segment[K, V]) splitLocked(d *directory[K, V], h uint64, ones int) {
+	// The halves are made locked, and stay so until every slot of s shows
+	// its half: a writer that finds one of them in a slot before then
+	// waits, rather than change the half while other slots still show s.
+	s0 := newSegment[K, V](s.depth+1, halfGroups(s.used-ones+1))
+	s1 := newSegment[K, V](s.depth+1, halfGroups(ones+1))
+	defer s0.mu.Unlock()
+	defer s1.mu.Unlock()
+	s0.used = s.moveLocked(d, s0.tab, s1.tab)
+	s1.used = s.used - s0.used
+	bit := 63 - s.depth
 	for k, c := range s.computing {
 		dst := s0
 		if hash(&d.hs, k)>>bit&1 == 1 {
@@ -233,99 +240,58 @@ func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64) insertion {
 		}
 		dst.registerLocked(k, c)
 	}
-	// The halves are locked until both are in place: a writer that finds
-	// one of them in a slot before then waits, rather than change the
-	// half while other slots still show s. Neither lock can be held by
-	// anyone else: no slot shows the halves yet.
-	s0.mu.Lock()
-	s1.mu.Lock()
-	// Upper half first: a Range that walks the slots upwards and meets a
-	// half in the lower slots then meets no old array above it (see
-	// Map.Range).
-	s.publishLocked(d, h|1<<bit, s1.arr, s1, 2)
-	s.publishLocked(d, h&^(1<<bit), s0.arr, s0, 2)
+	s1.publishLocked(d, h|1<<bit, splitHook)
+	s0.publishLocked(d, h&^(1<<bit), splitHook)
+	d.countDeep(s.depth, -1)
+	d.countDeep(s.depth+1, 2)
 	s.dropLocked()
-	s1.mu.Unlock()
-	s0.mu.Unlock()
-	return split
 }
 
-// splitsLocked reports whether s, of which live entries are not left out,
-// must split rather than grow to make room for one more: they no longer
-// fit a segment of maxGroups, and the next bit of their hashes divides
-// them, ones of them having it set. It hashes their keys only in the first
-// case. A segment whose keys all share that bit grows past maxGroups
-// instead. The caller holds s.mu.
-func (s *segment[K, V]) splitsLocked(d *directory[K, V], f fill, live int, leftOut func(*entry[K, V]) bool) (ones int, splits bool) {
-	if groupsFor(live+1, f) <= maxGroups || s.depth == 63 {
-		return 0, false
-	}
+// moveLocked puts the entries of s that are not expunged into t0, or, if
+// t1 is not nil, into t0 and t1 by the bit of their hash that follows the
+// depth of s, and returns how many went to t0. The caller holds s.mu.
+func (s *segment[K, V]) moveLocked(d *directory[K, V], t0, t1 table) (n0 int) {
 	bit := 63 - s.depth
-	for e := range s.arr.full() {
-		if !leftOut(e) && hash(&d.hs, e.key)>>bit&1 == 1 {
-			ones++
-		}
-	}
-	return ones, ones != 0 && ones != live
-}
-
-// Test hooks, which hold moments of a rebuild open. They are nil but in
-// tests (SetSplitHook and SetRebuildHook in export_test.go), which set them
-// while no Map is in use.
-var (
-	// splitHook runs after each slot that a split writes with one of its
-	// halves.
-	splitHook func()
-
-	// rebuildHook runs once a rebuild has decided that the directory need
-	// not double, before it expunges the deleted entries.
-	rebuildHook func()
-)
-
-// moveLocked puts the entries of s that are not expunged into a0, or, if
-// a1 is not nil, into a0 and a1 by the bit of their hash that follows the
-// depth of s.
-func (s *segment[K, V]) moveLocked(d *directory[K, V], a0, a1 array[K, V]) {
-	bit := 63 - s.depth
-	for e := range s.arr.full() {
+	for g, i := range s.tab.full() {
+		e := entryAt[K, V](g, i)
 		if e.isExpunged() {
 			continue
 		}
 		kh := hash(&d.hs, e.key)
-		dst := a0
-		if a1 != nil && kh>>bit&1 == 1 {
-			dst = a1
+		if t1 != nil && kh>>bit&1 == 1 {
+			t1.putUnpublished(kh, unsafe.Pointer(e))
+			continue
 		}
-		if !dst.putUnpublished(kh, e) {
-			panic("syncmap: internal error: no free slot in a rebuilt segment")
-		}
+		t0.putUnpublished(kh, unsafe.Pointer(e))
+		n0++
 	}
+	return n0
 }
 
-// publishLocked puts a and its segment t in the slots of d that hold the
-// keys of hash prefix h, for a segment of depth s.depth: all of them if
-// part is 1, or the half of them that h selects if part is 2. It writes the
-// slots from the top down (see rebuildLocked).
-func (s *segment[K, V]) publishLocked(d *directory[K, V], h uint64, a array[K, V], t *segment[K, V], part int) {
+// publishLocked puts s and its table in the slots of d that hold the keys
+// of hash prefix h, from the top down; hook, if not nil, runs after each.
+// The caller holds the lock of s and of the segments that those slots
+// held.
+func (s *segment[K, V]) publishLocked(d *directory[K, V], h uint64, hook func()) {
 	lo, n := d.span(h, s.depth)
-	if part == 2 {
-		n /= 2
-		if (h>>1)>>((63-d.depth)&63)&uint64(n) != 0 {
-			lo += n
-		}
-	}
 	for i := lo + n - 1; i >= lo; i-- {
-		d.slots[i].store(a, t.depth, t)
-		if part == 2 && splitHook != nil {
-			splitHook()
+		d.slots[i].store(unsafe.Pointer(s), s.tab)
+		if hook != nil {
+			hook()
 		}
 	}
 }
 
-// dropLocked marks s gone, and lets its array go: readers that still
-// probe it hold it, not s.
+// splitHook, if not nil, runs after each slot that a split or a merge
+// writes, with the locks of the segments involved held. It is nil but in
+// tests (SetSplitHook in export_test.go), which set it while no Map is in
+// use, to hold a change of segments open.
+var splitHook func()
+
+// dropLocked marks s gone, and lets its table go: readers that still
+// probe it hold it, not s. The caller holds s.mu.
 func (s *segment[K, V]) dropLocked() {
 	s.gone = true
-	s.arr = nil
+	s.tab = nil
 	s.computing = nil
 }

@@ -138,35 +138,36 @@ func testHeldSplit(t *testing.T, hold int, ranging bool) {
 		defer close(bDone)
 		heldSplitWriter(m, bKeys, &bReturned)
 	}()
-	for !blockedOnLock("heldSplitWriter") {
-		select {
-		case <-bDone:
-		case <-time.After(time.Millisecond):
-			continue
-		}
-		break
-	}
+	waitBlockedOrDone(bDone, "heldSplitWriter")
 
+	var seen map[int]int
+	var present []int
+	rDone := make(chan struct{})
 	if ranging {
 		// Every key stored before the split, and every key that B has
-		// stored, is present throughout this Range.
-		seen := make(map[int]int)
-		m.Range(func(k, v int) bool {
-			seen[k]++
-			return true
-		})
-		for _, k := range append(stored, bKeys[:bReturned.Load()]...) {
-			if seen[k] != 1 {
-				t.Errorf("a Range during a held split visited key %d %d times; want once: it was stored before the Range began", k, seen[k])
-			}
-		}
+		// stored, is present throughout this Range, which may wait for
+		// the split to end, or not.
+		present = append(stored, bKeys[:bReturned.Load()]...)
+		go func() {
+			defer close(rDone)
+			seen = heldSplitRanger(m)
+		}()
+		waitBlockedOrDone(rDone, "heldSplitRanger")
+	} else {
+		close(rDone)
 	}
 
 	close(release)
 	withTimeout(t, func() {
 		<-aDone
 		<-bDone
+		<-rDone
 	})
+	for _, k := range present {
+		if seen[k] != 1 {
+			t.Errorf("a Range during a held split visited key %d %d times; want once: it was stored before the Range began", k, seen[k])
+		}
+	}
 	if ranging {
 		return
 	}
@@ -205,5 +206,28 @@ func heldSplitWriter(m *syncmap.Map[int, int], keys []int, returned *atomic.Int3
 	for _, k := range keys {
 		m.Store(k, k)
 		returned.Add(1)
+	}
+}
+
+// heldSplitRanger returns how many times Range visits each key of m. It is
+// a function of its own, so that blockedOnLock can find it on the stack.
+func heldSplitRanger(m *syncmap.Map[int, int]) map[int]int {
+	seen := make(map[int]int)
+	m.Range(func(k, v int) bool {
+		seen[k]++
+		return true
+	})
+	return seen
+}
+
+// waitBlockedOrDone waits until done is closed, or a goroutine with fn on
+// its stack waits for a sync.Mutex.
+func waitBlockedOrDone(done chan struct{}, fn string) {
+	for !blockedOnLock(fn) {
+		select {
+		case <-done:
+			return
+		case <-time.After(time.Millisecond):
+		}
 	}
 }

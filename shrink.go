@@ -1,0 +1,138 @@
+// Copyright 2026 The syncmap Authors.
+// SPDX-License-Identifier: BSD-3-Clause
+
+package syncmap
+
+// A delete marks its key's entry deleted without a lock (see entry.p), and
+// then takes the entry out of its segment's table, with the segment's lock
+// held, so that once the call returns the map references neither the key
+// nor its value. As keys go, the map shrinks, as it grew, one segment at a
+// time: a table that becomes sparse halves (see sparse); a segment that
+// becomes small merges with its buddy, the segment of the same depth whose
+// hash prefix differs in its last bit, if the two hold few keys between
+// them (see mergeMax); and a directory left four times as large as its
+// segments need halves. Each step has its own hysteresis, so that a map at
+// the edge of a size neither grows nor shrinks on alternate calls.
+
+// dropDeleted takes e, whose key, of hash h, the caller has just deleted,
+// having found it through d, out of its segment's table, unless a store
+// gave it a value again since;
+// and then shrinks the segment if it has become sparse, or merges it if
+// it has become small. direct says how to compare keys (see keysEqual).
+func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *entry[K, V]) {
+	gen := d.count
+	d, s := m.lockSegment(h)
+	if d.count != gen {
+		// A Clear has dropped the generation, and the table, of e.
+		s.mu.Unlock()
+		return
+	}
+	merge := s.takeOutLocked(d, h, direct, e)
+	s.mu.Unlock()
+	if merge {
+		m.merge(h)
+	}
+}
+
+// takeOutLocked expunges e, a deleted entry of s whose key has hash h,
+// and takes it out of s's table, unless it holds a value again or is
+// expunged already; then halves the table while it is sparse. It reports
+// whether s has become small enough to try to merge it with its buddy.
+// The caller holds s.mu.
+func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, direct bool, e *entry[K, V]) (mergeDue bool) {
+	if !e.expungeLocked() {
+		return false
+	}
+	// Expunged only now, so it is still in the table: an entry leaves
+	// its table only expunged, and the rebuilds that move it keep it.
+	found, g, i := find[K, V](s.tab.first(), h, e.key, direct)
+	if found != e {
+		panic("syncmap: internal error: a deleted entry is not in its segment's table")
+	}
+	s.tab.removeLocked(g, i, h)
+	s.used--
+	if n := s.tab.groups(); sparse(s.used, n) {
+		for sparse(s.used, n) {
+			n /= 2
+		}
+		s.rebuildLocked(d, h, n)
+	}
+	return s.depth > 0 && 2*s.used <= mergeMax()
+}
+
+// merge merges the segment of hash h with its buddy, if they are small
+// enough between them, then the merged segment with its own buddy, and so
+// on; then halves the directory if it has become too large.
+func (m *Map[K, V]) merge(h uint64) {
+	for m.tryMerge(h) {
+	}
+	if d := m.dir.Load(); d.deep.Load() == 0 {
+		m.halve(d)
+	}
+}
+
+// tryMerge merges the segment of hash h with its buddy, if both are still
+// of the same depth and hold no more than mergeMax keys between them, and
+// reports whether it did.
+func (m *Map[K, V]) tryMerge(h uint64) bool {
+	d := m.dir.Load()
+	depth := d.segOf(h).depth // never changes
+	if depth == 0 {
+		return false
+	}
+	// The buddies' locks are taken in the order of their slots, as every
+	// caller that holds more than one segment's lock takes them.
+	bit := uint64(1) << (64 - depth)
+	a := d.segOf(h &^ bit)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := d.segOf(h | bit)
+	if b == a {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if a.gone || b.gone || a.depth != depth || b.depth != depth || a.used+b.used > mergeMax() {
+		return false
+	}
+	// With a and b held, the directory is the Map's current one: halving,
+	// doubling and Clear replace it holding every segment's lock.
+	d = m.dir.Load()
+	ab := newSegment[K, V](depth-1, groupsFor(a.used+b.used))
+	defer ab.mu.Unlock()
+	ab.used = a.moveLocked(d, ab.tab, nil) + b.moveLocked(d, ab.tab, nil)
+	for _, s := range []*segment[K, V]{a, b} {
+		for k, c := range s.computing {
+			ab.registerLocked(k, c)
+		}
+	}
+	ab.publishLocked(d, h, splitHook)
+	d.countDeep(depth, -2)
+	d.countDeep(depth-1, 1)
+	a.dropLocked()
+	b.dropLocked()
+	return true
+}
+
+// halve replaces the directory d, if it is still the Map's current one,
+// by the smallest one that its segments fit in with room for each to
+// split once: a directory of twice as many slots as the deepest segment
+// needs, at least two.
+func (m *Map[K, V]) halve(d *directory[K, V]) {
+	m.lock()
+	defer m.mu.Unlock()
+	if m.dir.Load() != d {
+		return // replaced meanwhile
+	}
+	segs := lockAll(d, nil)
+	deepest := uint8(0)
+	for _, s := range segs {
+		deepest = max(deepest, s.depth)
+	}
+	if depth := max(deepest+1, 1); depth < d.depth {
+		m.dir.Store(d.resized(depth))
+	}
+	for _, s := range segs {
+		s.mu.Unlock()
+	}
+}
