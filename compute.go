@@ -130,7 +130,7 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 		// compute (see storedLocked): take it out for its deleter, so
 		// that a store must take the lock and add a new entry. Unless a
 		// store was quicker: then it has a value, found above.
-		s.takeOutLocked(d, h, direct, e)
+		s.takeOutLocked(d, h, direct, e, nil, 0)
 	}
 	c, running := s.computing[key]
 	if !running {
@@ -204,7 +204,8 @@ func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded boo
 	if err != nil {
 		return m.release(key, err)
 	}
-	actual, loaded = m.storeSlow(key, value, storeComputed)
+	h, direct := m.dir.Load().hash(key)
+	actual, loaded = m.storeSlow(key, h, direct, value, storeComputed)
 	return actual, loaded, nil
 }
 

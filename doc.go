@@ -15,11 +15,14 @@
 //
 // There, no Load takes a lock or writes shared memory: it probes a hash
 // table whose keys are published with atomic stores, and loads the key's
-// entry. Updates of present keys take no lock either. A new key takes the
-// lock of one segment of the map, a part of a few hundred keys at most, so
-// that new keys of different segments do not contend: reads scale with the
-// number of cores, and so do writers of disjoint keys. No call copies more
-// than one segment, so that no single call stalls on a large map.
+// entry. Updates of present keys take no lock either. A new key, or a
+// deleted one, takes the lock of one segment of the map, a part of a few
+// hundred keys at most, so that writers of different segments do not
+// contend: reads scale with the number of cores, and so do writers of
+// disjoint keys. A call that rebuilds a segment, or splits or merges
+// segments, moves the keys of one segment at most; a call that doubles or
+// halves the directory of segments also copies the directory, one pointer
+// pair per segment (a map of 100 million keys has about 2^18 segments).
 //
 // For anything else, a plain map guarded by a [sync.Mutex] or [sync.RWMutex]
 // is usually simpler and often faster: when the map must be read
@@ -88,12 +91,14 @@
 // with its key's entry, and stays there until the entry goes; it keeps
 // nothing else alive.
 //
-// A deleted key stays in its segment, where a store can bring it back
-// without a lock, until the segment is swept: before a key is added to a
-// segment of which at least eight entries, and a quarter or more of them
-// all, are deleted ones, the segment is rebuilt without them, and the
-// collector can free their keys. A segment whose deleted keys are never
-// followed by enough new ones keeps them.
+// Once Delete, LoadAndDelete or CompareAndDelete returns, the map no longer
+// references the key or its value, as with a Go map or a sync.Map. The
+// memory the map holds follows its keys down as they are deleted, as it
+// followed them up: a table that becomes sparse halves, two neighbouring
+// segments that hold few keys merge, and the directory of segments halves
+// when it is four times as large as they need. Each step waits for the
+// number of keys to halve, or less, so that a map whose size goes up and
+// down by a few keys does not rebuild anything.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 package syncmap

@@ -183,6 +183,12 @@ func (g0 *group) homeGroup(h uint64) *group {
 	return (*group)(unsafe.Add(unsafe.Pointer(g0), uintptr(h>>7)&g0.mask()*unsafe.Sizeof(*g0)))
 }
 
+// holds reports whether g is a group of t.
+func (t table) holds(g *group) bool {
+	off := uintptr(unsafe.Pointer(g)) - uintptr(unsafe.Pointer(t.first()))
+	return g != nil && off < uintptr(t.groups())*unsafe.Sizeof(*g)
+}
+
 // at returns group i of the table whose first group is g0. The index is
 // not checked: callers mask it below the number of groups, and a check
 // would cost the look-up a tenth of its instructions.

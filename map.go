@@ -173,6 +173,12 @@ func (m *Map[K, V]) directory() *directory[K, V] {
 	if d := m.dir.Load(); d != nil {
 		return d
 	}
+	return m.firstDirectory()
+}
+
+// firstDirectory makes the Map's first directory, unless another call did
+// meanwhile, and returns the Map's directory.
+func (m *Map[K, V]) firstDirectory() *directory[K, V] {
 	m.lock()
 	defer m.mu.Unlock()
 	d := m.dir.Load()
@@ -299,36 +305,36 @@ func (m *Map[K, V]) Store(key K, value V) {
 // Swap swaps the value for a key and returns the previous value if any. The
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
-	if d := m.dir.Load(); d != nil {
-		if e, _, _ := d.find(key); e != nil {
-			if p, ok := e.trySwap(value, d.mode, d.count); ok {
-				return valueAt(e, p, d.mode)
-			}
+	d := m.directory()
+	e, h, direct := d.find(key)
+	if e != nil {
+		if p, ok := e.trySwap(value, d.mode, d.count); ok {
+			return valueAt(e, p, d.mode)
 		}
 	}
-	return m.storeSlow(key, value, storeSwap)
+	return m.storeSlow(key, h, direct, value, storeSwap)
 }
 
 // LoadOrStore returns the existing value for the key if present. Otherwise,
 // it stores and returns the given value. The loaded result is true if the
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
-	if d := m.dir.Load(); d != nil {
-		if e, _, _ := d.find(key); e != nil {
-			if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
-				// As in Load: copy a value found straight into the result.
-				switch {
-				case p == nil:
-					return value, false
-				case d.mode == valuesDirect:
-					return directValue[V](p), true
-				default:
-					return *(*V)(p), true
-				}
+	d := m.directory()
+	e, h, direct := d.find(key)
+	if e != nil {
+		if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
+			// As in Load: copy a value found straight into the result.
+			switch {
+			case p == nil:
+				return value, false
+			case d.mode == valuesDirect:
+				return directValue[V](p), true
+			default:
+				return *(*V)(p), true
 			}
 		}
 	}
-	return m.storeSlow(key, value, storeIfAbsent)
+	return m.storeSlow(key, h, direct, value, storeIfAbsent)
 }
 
 // A storeKind is what a store does to a key that is present.
@@ -340,15 +346,15 @@ const (
 	storeComputed                  // keep its value, and release the key's compute
 )
 
-// storeSlow stores value for key, with the lock of its segment held: the
-// key has no entry, or its entry was expunged. It returns the key's value
-// before the call (storeSwap) or after it (storeIfAbsent, storeComputed),
-// if it had one.
-func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded bool) {
-	h := hash(&m.directory().hs, key) // before any lock: it may panic
-	var e *entry[K, V]                // the new entry, made once
+// storeSlow stores value for key, of hash h, with the lock of its segment
+// held: the key has no entry, or its entry was expunged. direct says how
+// to compare keys (see keysEqual). It returns the key's value before the
+// call (storeSwap) or after it (storeIfAbsent, storeComputed), if it had
+// one.
+func (m *Map[K, V]) storeSlow(key K, h uint64, direct bool, value V, kind storeKind) (old V, loaded bool) {
+	var e *entry[K, V] // the new entry, made once
 	for {
-		old, loaded, r, d := m.storeLocked(key, h, value, kind, &e)
+		old, loaded, r, d := m.storeLocked(key, h, direct, value, kind, &e)
 		switch r {
 		case inserted:
 			return old, loaded
@@ -362,10 +368,10 @@ func (m *Map[K, V]) storeSlow(key K, value V, kind storeKind) (old V, loaded boo
 // having stored nothing, if the key's segment must split, or has, to make
 // room; d is the directory that it found the segment in. *e is the new
 // entry, which it makes if it is nil and needed.
-func (m *Map[K, V]) storeLocked(key K, h uint64, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
+func (m *Map[K, V]) storeLocked(key K, h uint64, direct bool, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	if found, _, _ := d.find(key); found != nil {
+	if found, _, _ := find[K, V](s.tab.first(), h, key, direct); found != nil {
 		// Not expunged: only entries that leave the table are.
 		if kind == storeSwap {
 			prev, _ := found.trySwap(value, d.mode, d.count)
@@ -405,10 +411,11 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		mustHash(key)
 		return value, false
 	}
-	if e, h, direct := d.find(key); e != nil {
+	h, direct := d.hash(key)
+	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, direct); e != nil {
 		if p, ok := e.delete(d.count); ok {
 			value, loaded = valueAt(e, p, d.mode)
-			m.dropDeleted(d, h, direct, e)
+			m.dropDeleted(d, h, direct, e, g, i)
 		}
 	}
 	return value, loaded
@@ -455,9 +462,10 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
-	if e, h, direct := d.find(key); e != nil {
+	h, direct := d.hash(key)
+	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, direct); e != nil {
 		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
-			m.dropDeleted(d, h, direct, e)
+			m.dropDeleted(d, h, direct, e, g, i)
 		}
 	}
 	return deleted

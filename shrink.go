@@ -3,6 +3,11 @@
 
 package syncmap
 
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
 // A delete marks its key's entry deleted without a lock (see entry.p), and
 // then takes the entry out of its segment's table, with the segment's lock
 // held, so that once the call returns the map references neither the key
@@ -15,11 +20,11 @@ package syncmap
 // the edge of a size neither grows nor shrinks on alternate calls.
 
 // dropDeleted takes e, whose key, of hash h, the caller has just deleted,
-// having found it through d, out of its segment's table, unless a store
-// gave it a value again since;
-// and then shrinks the segment if it has become sparse, or merges it if
-// it has become small. direct says how to compare keys (see keysEqual).
-func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *entry[K, V]) {
+// having found it through d in slot i of group g, out of its segment's
+// table, unless a store gave it a value again since; and then shrinks the
+// segment if it has become sparse, or merges it if it has become small.
+// direct says how to compare keys (see keysEqual).
+func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *entry[K, V], g *group, i uintptr) {
 	gen := d.count
 	d, s := m.lockSegment(h)
 	if d.count != gen {
@@ -27,7 +32,7 @@ func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *en
 		s.mu.Unlock()
 		return
 	}
-	merge := s.takeOutLocked(d, h, direct, e)
+	merge := s.takeOutLocked(d, h, direct, e, g, i)
 	s.mu.Unlock()
 	if merge {
 		m.merge(h)
@@ -38,16 +43,19 @@ func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *en
 // and takes it out of s's table, unless it holds a value again or is
 // expunged already; then halves the table while it is sparse. It reports
 // whether s has become small enough to try to merge it with its buddy.
-// The caller holds s.mu.
-func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, direct bool, e *entry[K, V]) (mergeDue bool) {
+// Slot i of group g is where the caller saw e, or g is nil: a table that
+// has replaced that one since holds e elsewhere. The caller holds s.mu.
+func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, direct bool, e *entry[K, V], g *group, i uintptr) (mergeDue bool) {
 	if !e.expungeLocked() {
 		return false
 	}
 	// Expunged only now, so it is still in the table: an entry leaves
 	// its table only expunged, and the rebuilds that move it keep it.
-	found, g, i := find[K, V](s.tab.first(), h, e.key, direct)
-	if found != e {
-		panic("syncmap: internal error: a deleted entry is not in its segment's table")
+	if !s.tab.holds(g) || atomic.LoadPointer(g.slot(i)) != unsafe.Pointer(e) {
+		var found *entry[K, V]
+		if found, g, i = find[K, V](s.tab.first(), h, e.key, direct); found != e {
+			panic("syncmap: internal error: a deleted entry is not in its segment's table")
+		}
 	}
 	s.tab.removeLocked(g, i, h)
 	s.used--
