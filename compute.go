@@ -118,7 +118,7 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, 
 // reserves its compute for the caller (wait == nil), who must then call
 // compute.
 func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
-	h, direct := m.directory().hash(key) // before any lock: it may panic
+	h, eq := m.directory().hash(key) // before any lock: it may panic
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
 	for e, _, _ := d.find(key); e != nil; e, _, _ = d.find(key) {
@@ -130,7 +130,7 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 		// compute (see storedLocked): take it out for its deleter, so
 		// that a store must take the lock and add a new entry. Unless a
 		// store was quicker: then it has a value, found above.
-		s.takeOutLocked(d, h, direct, e, nil, 0)
+		s.takeOutLocked(d, h, eq, e, nil, 0)
 	}
 	c, running := s.computing[key]
 	if !running {
@@ -204,8 +204,8 @@ func (m *Map[K, V]) compute(key K, compute computeFunc[V]) (actual V, loaded boo
 	if err != nil {
 		return m.release(key, err)
 	}
-	h, direct := m.dir.Load().hash(key)
-	actual, loaded = m.storeSlow(key, h, direct, value, storeComputed)
+	h, eq := m.dir.Load().hash(key)
+	actual, loaded = m.storeSlow(key, h, eq, value, storeComputed)
 	return actual, loaded, nil
 }
 

@@ -118,16 +118,22 @@ func firstDirectory[K comparable, V any]() *directory[K, V] {
 // search, slower for the commonest of all, integers. The size tests are
 // constants for a given K, so the cases that cannot be its kind compile to
 // nothing.
-func (d *directory[K, V]) hash(key K) (h uint64, direct bool) {
+func (d *directory[K, V]) hash(key K) (h uint64, eq keyEq) {
 	switch kind := d.hs.kind; {
 	case unsafe.Sizeof(key) <= 8 && kind == kindInteger:
-		return hashInteger(&d.hs, key), false
-	case kind == kindComparable:
-		return maphash.Comparable(d.hs.seed, key), false
+		return hashInteger(&d.hs, key), eqPlain
 	case unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && kind == kindInterface:
-		return hashInterface(&d.hs, key)
+		h, direct := hashInterface(&d.hs, key)
+		if direct {
+			return h, eqWords
+		}
+		return h, eqPlain
+	case unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && kind == kindString:
+		return maphash.Comparable(d.hs.seed, key), eqString
+	case kind == kindComparable:
+		return maphash.Comparable(d.hs.seed, key), eqPlain
 	}
-	return hash(&d.hs, key), false
+	return hash(&d.hs, key), eqPlain
 }
 
 // countDeep adds delta to d.deep if segments of the given depth count
@@ -158,10 +164,10 @@ func (d *directory[K, V]) slotOf(h uint64) *dirSlot {
 // with or without its segment's lock, but Load's first probe: a reader
 // probes the table it loads from the slot; with the lock held, that is the
 // segment's current table.
-func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, direct bool) {
-	h, direct = d.hash(key)
-	e, _, _ = find[K, V](d.slotOf(h).tab.Load(), h, key, direct)
-	return e, h, direct
+func (d *directory[K, V]) find(key K) (e *entry[K, V], h uint64, eq keyEq) {
+	h, eq = d.hash(key)
+	e, _, _ = find[K, V](d.slotOf(h).tab.Load(), h, key, eq)
+	return e, h, eq
 }
 
 // span returns the slots filled by a segment of depth sd whose keys have

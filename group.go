@@ -200,8 +200,8 @@ func (g0 *group) at(i uintptr) *group {
 // first group is g0, or nil, with the group and slot that hold it. It is the
 // one probe of every call that takes a key, with or without the
 // segment's lock; Load probes the key's home group itself first (see
-// Map.Load). direct says how to compare keys (see keysEqual).
-func find[K comparable, V any](g0 *group, h uint64, key K, direct bool) (e *entry[K, V], g *group, i uintptr) {
+// Map.Load). eq says how to compare keys (see keysEqual).
+func find[K comparable, V any](g0 *group, h uint64, key K, eq keyEq) (e *entry[K, V], g *group, i uintptr) {
 	mask := g0.mask()
 	match := lsbs * h2(h)
 	for n, gi := uintptr(0), g0.home(h); n <= mask; n++ {
@@ -209,7 +209,7 @@ func find[K comparable, V any](g0 *group, h uint64, key K, direct bool) (e *entr
 		ctrl := atomic.LoadUint64(&g.ctrl)
 		for b := matchH2(ctrl, match); b != 0; b = b.rest() {
 			i := b.first()
-			if e := (*entry[K, V])(atomic.LoadPointer(g.slot(i))); e != nil && keysEqual(&e.key, &key, direct) {
+			if e := (*entry[K, V])(atomic.LoadPointer(g.slot(i))); e != nil && keysEqual(&e.key, &key, eq) {
 				return e, g, i
 			}
 		}

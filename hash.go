@@ -41,11 +41,16 @@ const (
 	// hashed by mixInt: integers, booleans, pointers and channels, whose ==
 	// compares exactly those bits.
 	kindInteger keyKind = iota + 1
-	// kindComparable keys are hashed by maphash.Comparable: strings, floats
-	// (whose +0 and -0 are equal), interfaces, arrays and structs. For a
-	// string it calls the runtime's string hash, about two thirds of the
-	// instructions of maphash.String.
+	// kindComparable keys are hashed by maphash.Comparable: floats (whose
+	// +0 and -0 are equal), arrays and structs that kindFields does not
+	// take, and the dynamic values of interfaces that kindInterface does
+	// not hash itself.
 	kindComparable
+	// kindString keys are strings: hashed by maphash.Comparable, which
+	// calls the runtime's string hash, about two thirds of the
+	// instructions of maphash.String, and compared inline when they are 8
+	// to 16 bytes long (see keysEqual).
+	kindString
 	// kindInterface keys are interfaces: a key whose dynamic value is a
 	// pointer or a channel, as the keys of a cache by reflect.Type are, is
 	// hashed as that pointer and its type, inline; any other, as a
@@ -103,6 +108,8 @@ func kindOf(t reflect.Type) keyKind {
 		return kindInteger
 	case t.Kind() == reflect.Interface:
 		return kindInterface
+	case t.Kind() == reflect.String:
+		return kindString
 	case t.Kind() == reflect.Struct || t.Kind() == reflect.Array:
 		if fields, ok := fieldsOf(t, 0, nil); ok && len(fields) > 0 {
 			return kindFields
@@ -165,7 +172,7 @@ func hash[K comparable](h *hasher, key K) uint64 {
 	switch h.kind {
 	case kindInteger:
 		return hashInteger(h, key)
-	case kindComparable:
+	case kindComparable, kindString:
 		return maphash.Comparable(h.seed, key)
 	case kindInterface:
 		x, _ := hashInterface(h, key)
@@ -194,15 +201,25 @@ func hashInterface[K comparable](h *hasher, key K) (x uint64, direct bool) {
 	return maphash.Comparable(h.seed, key), false
 }
 
-// keysEqual reports whether *a == *b. If direct, *a and *b are
-// interfaces, and *b's dynamic value a pointer or a channel (see
-// hashInterface): they are equal exactly when their two words are, the
-// type (or, for an interface with methods, the type's unique method table)
-// and the pointer.
-func keysEqual[K comparable](a, b *K, direct bool) bool {
-	// Only interfaces are two words; for any other K the test is false
-	// when the function is compiled.
-	if unsafe.Sizeof(*a) == 2*unsafe.Sizeof(uintptr(0)) && direct {
+// A keyEq says how a look-up compares its key with the keys of a table:
+// what the hash of the key found out about it (see directory.hash).
+type keyEq uint8
+
+const (
+	eqPlain  keyEq = iota // with ==
+	eqString              // as strings, with stringsEqual
+	eqWords               // as interfaces whose dynamic value is a pointer or a channel
+)
+
+// keysEqual reports whether *a == *b, compared as eq says. Two interfaces
+// whose dynamic value is a pointer or a channel (see hashInterface) are
+// equal exactly when their two words are, the type (or, for an interface
+// with methods, the type's unique method table) and the pointer. Strings
+// are compared with ==, which stringsEqual, for Load, does faster.
+func keysEqual[K comparable](a, b *K, eq keyEq) bool {
+	// Only interfaces are two words and compared as such; for any other K
+	// the test is false when the function is compiled.
+	if unsafe.Sizeof(*a) == 2*unsafe.Sizeof(uintptr(0)) && eq == eqWords {
 		return *(*[2]uintptr)(unsafe.Pointer(a)) == *(*[2]uintptr)(unsafe.Pointer(b))
 	}
 	return *a == *b

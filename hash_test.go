@@ -22,7 +22,7 @@ func TestKindOf(t *testing.T) {
 	}{
 		{reflect.TypeFor[int](), kindInteger},
 		{reflect.TypeFor[*int](), kindInteger},
-		{reflect.TypeFor[string](), kindComparable},
+		{reflect.TypeFor[string](), kindString},
 		{reflect.TypeFor[float64](), kindComparable},
 		{reflect.TypeFor[any](), kindInterface},
 		{reflect.TypeFor[reflect.Type](), kindInterface},

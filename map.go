@@ -253,45 +253,59 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 	// The key's home group, probed here (see the design), and find for
 	// the rest of the probe. Integers are hashed here too.
 	var h uint64
-	direct := false
+	eq := eqPlain
 	switch kind := d.hs.kind; {
 	case unsafe.Sizeof(key) <= 8 && kind == kindInteger:
 		k := key // a copy, whose address is taken, but not key's
 		h = d.hs.integer(unsafe.Pointer(&k), unsafe.Sizeof(k))
-	case kind == kindComparable:
-		h = maphash.Comparable(d.hs.seed, key)
+	case unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && kind == kindString:
+		h, eq = maphash.Comparable(d.hs.seed, key), eqString
+	case unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && kind == kindInterface:
+		var words bool
+		if h, words = hashInterface(&d.hs, key); words {
+			eq = eqWords
+		}
 	default:
-		h, direct = d.hash(key)
+		h, eq = d.hash(key)
 	}
 	g0 := d.slotOf(h).tab.Load()
 	g := g0.homeGroup(h)
 	ctrl := atomic.LoadUint64(&g.ctrl)
 	for b := matchH2(ctrl, lsbs*h2(h)); b != 0; b = b.rest() {
-		if e := (*entry[K, V])(atomic.LoadPointer(g.slot(b.first()))); e != nil && keysEqual(&e.key, &key, direct) {
-			// Copy the value straight into the result (see entry.ref).
-			p := atomic.LoadPointer(&e.p)
-			if p == unsafe.Pointer(e) {
-				return *(*V)(e.first()), true
-			}
-			if p == nil || p == expunged() {
-				return value, false
-			}
-			if d.mode == valuesDirect {
-				return directValue[V](p), true
-			}
-			return *(*V)(p), true
+		e := (*entry[K, V])(atomic.LoadPointer(g.slot(b.first())))
+		if e == nil {
+			continue
 		}
+		if unsafe.Sizeof(key) == 2*unsafe.Sizeof(uintptr(0)) && eq == eqString {
+			if !stringsEqual(*(*string)(unsafe.Pointer(&e.key)), *(*string)(unsafe.Pointer(&key))) {
+				continue
+			}
+		} else if !keysEqual(&e.key, &key, eq) {
+			continue
+		}
+		// Copy the value straight into the result (see entry.ref).
+		p := atomic.LoadPointer(&e.p)
+		if p == unsafe.Pointer(e) {
+			return *(*V)(e.first()), true
+		}
+		if p == nil || p == expunged() {
+			return value, false
+		}
+		if d.mode == valuesDirect {
+			return directValue[V](p), true
+		}
+		return *(*V)(p), true
 	}
 	if overflowed(ctrl) {
-		return loadSlow[K, V](g0, h, key, direct, d.mode)
+		return loadSlow[K, V](g0, h, key, eq, d.mode)
 	}
 	return value, false
 }
 
 // loadSlow is Load for a key not found in its home group, which
 // overflowed: find goes through the whole probe.
-func loadSlow[K comparable, V any](g0 *group, h uint64, key K, direct bool, mode valueMode) (value V, ok bool) {
-	if e, _, _ := find[K, V](g0, h, key, direct); e != nil {
+func loadSlow[K comparable, V any](g0 *group, h uint64, key K, eq keyEq, mode valueMode) (value V, ok bool) {
+	if e, _, _ := find[K, V](g0, h, key, eq); e != nil {
 		return e.load(mode)
 	}
 	return value, false
@@ -306,13 +320,13 @@ func (m *Map[K, V]) Store(key K, value V) {
 // loaded result reports whether the key was present.
 func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	d := m.directory()
-	e, h, direct := d.find(key)
+	e, h, eq := d.find(key)
 	if e != nil {
 		if p, ok := e.trySwap(value, d.mode, d.count); ok {
 			return valueAt(e, p, d.mode)
 		}
 	}
-	return m.storeSlow(key, h, direct, value, storeSwap)
+	return m.storeSlow(key, h, eq, value, storeSwap)
 }
 
 // LoadOrStore returns the existing value for the key if present. Otherwise,
@@ -320,7 +334,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // value was loaded, false if stored.
 func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	d := m.directory()
-	e, h, direct := d.find(key)
+	e, h, eq := d.find(key)
 	if e != nil {
 		if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
 			// As in Load: copy a value found straight into the result.
@@ -334,7 +348,7 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 			}
 		}
 	}
-	return m.storeSlow(key, h, direct, value, storeIfAbsent)
+	return m.storeSlow(key, h, eq, value, storeIfAbsent)
 }
 
 // A storeKind is what a store does to a key that is present.
@@ -347,14 +361,14 @@ const (
 )
 
 // storeSlow stores value for key, of hash h, with the lock of its segment
-// held: the key has no entry, or its entry was expunged. direct says how
-// to compare keys (see keysEqual). It returns the key's value before the
+// held: the key has no entry, or its entry was expunged. eq says how to
+// compare keys (see keysEqual). It returns the key's value before the
 // call (storeSwap) or after it (storeIfAbsent, storeComputed), if it had
 // one.
-func (m *Map[K, V]) storeSlow(key K, h uint64, direct bool, value V, kind storeKind) (old V, loaded bool) {
+func (m *Map[K, V]) storeSlow(key K, h uint64, eq keyEq, value V, kind storeKind) (old V, loaded bool) {
 	var e *entry[K, V] // the new entry, made once
 	for {
-		old, loaded, r, d := m.storeLocked(key, h, direct, value, kind, &e)
+		old, loaded, r, d := m.storeLocked(key, h, eq, value, kind, &e)
 		switch r {
 		case inserted:
 			return old, loaded
@@ -368,10 +382,10 @@ func (m *Map[K, V]) storeSlow(key K, h uint64, direct bool, value V, kind storeK
 // having stored nothing, if the key's segment must split, or has, to make
 // room; d is the directory that it found the segment in. *e is the new
 // entry, which it makes if it is nil and needed.
-func (m *Map[K, V]) storeLocked(key K, h uint64, direct bool, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
+func (m *Map[K, V]) storeLocked(key K, h uint64, eq keyEq, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	if found, _, _ := find[K, V](s.tab.first(), h, key, direct); found != nil {
+	if found, _, _ := find[K, V](s.tab.first(), h, key, eq); found != nil {
 		// Not expunged: only entries that leave the table are.
 		if kind == storeSwap {
 			prev, _ := found.trySwap(value, d.mode, d.count)
@@ -411,11 +425,11 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		mustHash(key)
 		return value, false
 	}
-	h, direct := d.hash(key)
-	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, direct); e != nil {
+	h, eq := d.hash(key)
+	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq); e != nil {
 		if p, ok := e.delete(d.count); ok {
 			value, loaded = valueAt(e, p, d.mode)
-			m.dropDeleted(d, h, direct, e, g, i)
+			m.dropDeleted(d, h, eq, e, g, i)
 		}
 	}
 	return value, loaded
@@ -462,10 +476,10 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 		mustBeComparable[V]("CompareAndDelete")
 		return false
 	}
-	h, direct := d.hash(key)
-	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, direct); e != nil {
+	h, eq := d.hash(key)
+	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq); e != nil {
 		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
-			m.dropDeleted(d, h, direct, e, g, i)
+			m.dropDeleted(d, h, eq, e, g, i)
 		}
 	}
 	return deleted

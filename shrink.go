@@ -23,8 +23,8 @@ import (
 // having found it through d in slot i of group g, out of its segment's
 // table, unless a store gave it a value again since; and then shrinks the
 // segment if it has become sparse, or merges it if it has become small.
-// direct says how to compare keys (see keysEqual).
-func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *entry[K, V], g *group, i uintptr) {
+// eq says how to compare keys (see keysEqual).
+func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr) {
 	gen := d.count
 	d, s := m.lockSegment(h)
 	if d.count != gen {
@@ -32,7 +32,7 @@ func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *en
 		s.mu.Unlock()
 		return
 	}
-	merge := s.takeOutLocked(d, h, direct, e, g, i)
+	merge := s.takeOutLocked(d, h, eq, e, g, i)
 	s.mu.Unlock()
 	if merge {
 		m.merge(h)
@@ -45,7 +45,7 @@ func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, direct bool, e *en
 // whether s has become small enough to try to merge it with its buddy.
 // Slot i of group g is where the caller saw e, or g is nil: a table that
 // has replaced that one since holds e elsewhere. The caller holds s.mu.
-func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, direct bool, e *entry[K, V], g *group, i uintptr) (mergeDue bool) {
+func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr) (mergeDue bool) {
 	if !e.expungeLocked() {
 		return false
 	}
@@ -53,7 +53,7 @@ func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, direct bool,
 	// its table only expunged, and the rebuilds that move it keep it.
 	if !s.tab.holds(g) || atomic.LoadPointer(g.slot(i)) != unsafe.Pointer(e) {
 		var found *entry[K, V]
-		if found, g, i = find[K, V](s.tab.first(), h, e.key, direct); found != e {
+		if found, g, i = find[K, V](s.tab.first(), h, e.key, eq); found != e {
 			panic("syncmap: internal error: a deleted entry is not in its segment's table")
 		}
 	}
