@@ -69,3 +69,34 @@ func TestFieldsOf(t *testing.T) {
 		t.Errorf("fieldsOf(key) = %v, %v; want %v, true", got, ok, want)
 	}
 }
+
+// TestStringsEqual compares strings of every length up to 40 bytes, at
+// every alignment, with copies of themselves and with strings that differ
+// in one byte at each position: stringsEqual reads them 8 bytes at a time
+// where it can, from any address, the last 8 bytes overlapping the ones
+// before.
+func TestStringsEqual(t *testing.T) {
+	buf := make([]byte, 64)
+	for i := range buf {
+		buf[i] = byte('a' + i%26)
+	}
+	for n := range 41 {
+		for off := range 8 {
+			a := string(buf[off : off+n])
+			b := string([]byte(a)) // a copy, at another address
+			if !stringsEqual(a, b) {
+				t.Fatalf("stringsEqual(%q, a copy) = false", a)
+			}
+			for i := range n {
+				c := []byte(a)
+				c[i] ^= 0x40
+				if stringsEqual(a, string(c)) {
+					t.Fatalf("stringsEqual(%q, %q) = true", a, c)
+				}
+			}
+			if n > 0 && stringsEqual(a, a[:n-1]) {
+				t.Fatalf("stringsEqual(%q, %q) = true", a, a[:n-1])
+			}
+		}
+	}
+}
