@@ -218,3 +218,18 @@ func (s *segment[K, V]) check(d *directory[K, V]) error {
 	}
 	return nil
 }
+
+// DoubleDirectoryCost does what doubling m's directory does, with every
+// segment locked, but keeps the directory it makes to itself, and returns
+// the number of slots of m's directory.
+func DoubleDirectoryCost[K comparable, V any](m *Map[K, V]) int {
+	m.lock()
+	defer m.mu.Unlock()
+	d := m.dir.Load()
+	segs := lockAll(d, nil)
+	_ = d.resized(d.depth + 1)
+	for _, s := range segs {
+		s.mu.Unlock()
+	}
+	return len(d.slots)
+}
