@@ -205,6 +205,14 @@ func BenchmarkLen(b *testing.B) {
 	mapbench.Len(b, impls)
 }
 
+func BenchmarkDeleteMatching(b *testing.B) {
+	mapbench.DeleteMatching(b, impls)
+}
+
+func BenchmarkRangeAfterDeletes(b *testing.B) {
+	mapbench.RangeAfterDeletes(b, impls)
+}
+
 func BenchmarkMemory(b *testing.B) {
 	mapbench.Memory(b, impls)
 }

@@ -117,6 +117,18 @@ func (m *xsyncComparableMap[K, V]) CompareAndDelete(key K, old V) (deleted bool)
 	return deleted
 }
 
+// DeleteMatching is xsync's own way to delete the keys that del reports
+// true for (see mapbench.MatchDeleter).
+func (m *xsyncMap[K, V]) DeleteMatching(del func(key K, value V) bool) {
+	m.m.DeleteMatching(func(k K, v V) (bool, bool) { return del(k, v), false })
+}
+
+// DeleteMatching is xsync's own way to delete the keys that del reports
+// true for (see mapbench.MatchDeleter).
+func (m *xsyncComparableMap[K, V]) DeleteMatching(del func(key K, value V) bool) {
+	m.m.DeleteMatching(func(k K, v V) (bool, bool) { return del(k, v), false })
+}
+
 func (m *xsyncMap[K, V]) Range(f func(key K, value V) bool) { m.m.Range(f) }
 func (m *xsyncMap[K, V]) Clear()                            { m.m.Clear() }
 func (m *xsyncMap[K, V]) Len() int                          { return m.m.Size() }
