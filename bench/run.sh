@@ -7,6 +7,7 @@
 # with the defaults it takes about an hour.
 set -eu
 cd "$(dirname "$0")"
+mkdir -p results
 {
 	echo "commit: $(git rev-parse --short HEAD)"
 	echo "date: $(date -u +%Y-%m-%d)"
