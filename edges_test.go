@@ -10,6 +10,8 @@ package syncmap_test
 // suite let through, and fails on it: the comment says which.
 
 import (
+	"fmt"
+	"math/rand"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -635,5 +637,65 @@ func TestConcurrentMergesAndResizes(t *testing.T) {
 	}
 	if got := m.Len(); got != 0 {
 		t.Errorf("Len() = %d; want 0", got)
+	}
+}
+
+// TestLoadAgreesWithFind: Load probes a key's home group itself, hashing
+// integer, string and interface keys its own way, and calls the general
+// probe, find, which every write uses, only when that group overflowed
+// (see the read path in map.go). For every key, present or not, the two
+// must give the same answer. Keys are stored and deleted at random, with
+// the real hash, and with test hashes that send every key to one home
+// group or to four, so that probes run long and overflow counts saturate;
+// every key is looked up both ways every 50 calls.
+func TestLoadAgreesWithFind(t *testing.T) {
+	hashes := []struct {
+		name string
+		f    func(uint64) uint64
+	}{
+		{"real", nil},
+		{"four home groups", func(h uint64) uint64 { return h & 0x1ff }},
+		{"one hash", func(uint64) uint64 { return 0 }},
+	}
+	for _, hash := range hashes {
+		t.Run(hash.name, func(t *testing.T) {
+			if hash.f != nil {
+				defer syncmap.SetTestHash(hash.f)()
+			}
+			t.Run("int", func(t *testing.T) { loadAgreesWithFind(t, func(k int) int { return k }) })
+			t.Run("string", func(t *testing.T) { loadAgreesWithFind(t, func(k int) string { return fmt.Sprint("key ", k) }) })
+			t.Run("any", func(t *testing.T) {
+				loadAgreesWithFind(t, func(k int) any {
+					if k%2 == 0 {
+						return k
+					}
+					return fmt.Sprint(k)
+				})
+			})
+		})
+	}
+}
+
+func loadAgreesWithFind[K comparable](t *testing.T, key func(int) K) {
+	var m syncmap.Map[K, int]
+	rng := rand.New(rand.NewSource(1))
+	const keys = 200
+	for i := range 2000 {
+		if k := key(rng.Intn(keys)); rng.Intn(3) == 0 {
+			m.Delete(k)
+		} else {
+			m.Store(k, i)
+		}
+		if i%50 != 49 {
+			continue
+		}
+		for j := range keys + 10 {
+			k := key(j)
+			v, ok := m.Load(k)
+			fv, fok := syncmap.Find(&m, k)
+			if v != fv || ok != fok {
+				t.Fatalf("after %d calls, Load(%v) = %d, %v; find gives %d, %v", i+1, k, v, ok, fv, fok)
+			}
+		}
 	}
 }

@@ -233,3 +233,16 @@ func DoubleDirectoryCost[K comparable, V any](m *Map[K, V]) int {
 	}
 	return len(d.slots)
 }
+
+// Find looks key up in m through the general probe, find, which every
+// write path uses, and returns its value as Load would.
+func Find[K comparable, V any](m *Map[K, V], key K) (value V, ok bool) {
+	d := m.dir.Load()
+	if d == nil {
+		return value, false
+	}
+	if e, _, _ := d.find(key); e != nil {
+		return e.load(d.mode)
+	}
+	return value, false
+}

@@ -226,3 +226,30 @@ func BenchmarkStoreLatency(b *testing.B) {
 func TestEveryWorkloadIsBenchmarked(t *testing.T) {
 	mapbench.CheckBenchmarks(t, "map_bench_test.go")
 }
+
+// BenchmarkInvalidate deletes a key of a map of 131,072 keys and stores it
+// again, as a cache drops a stale value and fetches a new one, once with
+// LoadOrStore and once with LoadOrCompute: the two cost about the same,
+// since neither copies the key's segment.
+func BenchmarkInvalidate(b *testing.B) {
+	const n = 1 << 17
+	for _, then := range []string{"LoadOrStore", "LoadOrCompute"} {
+		b.Run("then="+then, func(b *testing.B) {
+			var m syncmap.Map[int, int]
+			for k := range n {
+				m.Store(k, k)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				k := i % n
+				m.Delete(k)
+				if then == "LoadOrStore" {
+					m.LoadOrStore(k, i)
+				} else {
+					m.LoadOrCompute(k, func() int { return i })
+				}
+			}
+		})
+	}
+}
