@@ -143,7 +143,7 @@ func write(w io.Writer, config map[string]string, results []*result) {
 	fmt.Fprintf(w, "benchstat summary is [bench/results/benchstat.txt](bench/results/benchstat.txt).\n")
 	fmt.Fprintf(w, "Compare your own run with them: `cd bench && ./run.sh` writes all three.\n\n")
 	fmt.Fprintf(w, "| | |\n|---|---|\n")
-	for _, k := range []string{"commit", "date", "go", "goos", "goarch", "cpu", "xsync"} {
+	for _, k := range []string{"commit", "date", "go", "goos", "goarch", "cpu", "cores", "machine", "xsync"} {
 		if v, ok := config[k]; ok {
 			fmt.Fprintf(w, "| %s | %s |\n", k, v)
 		}
