@@ -118,19 +118,16 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, 
 // reserves its compute for the caller (wait == nil), who must then call
 // compute.
 func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
-	h, eq := m.directory().hash(key) // before any lock: it may panic
+	h, _ := m.directory().hash(key) // before any lock: it may panic
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
-	for e, _, _ := d.find(key); e != nil; e, _, _ = d.find(key) {
-		if v, ok := e.load(d.mode); ok {
-			return v, true, nil
-		}
-		// A deleted entry, which a store could give a value without the
-		// lock, and so without waking the callers that wait for this
-		// compute (see storedLocked): take it out for its deleter, so
-		// that a store must take the lock and add a new entry. Unless a
-		// store was quicker: then it has a value, found above.
-		s.takeOutLocked(d, h, eq, e, nil, 0)
+	// With the lock held, an entry in the table holds a value (see
+	// entry.p), and a key without one can be given one only by a call
+	// that takes the lock, and so wakes the callers waiting for this
+	// compute (see storedLocked).
+	if e, _, _ := d.find(key); e != nil {
+		v, _ := e.load(d.mode)
+		return v, true, nil
 	}
 	c, running := s.computing[key]
 	if !running {

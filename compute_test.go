@@ -202,8 +202,7 @@ func computeBlocked(m *syncmap.Map[string, int], key string, v int) (release cha
 // TestLoadOrComputeWaitersSeeStores checks that callers waiting for a
 // compute return as soon as another call stores a value for the key, not
 // when the compute ends; and that the value stored wins over the compute's.
-// The key is absent, or deleted but still in its segment, where a store
-// could give it a value without a lock.
+// The key is absent: never stored, or stored and deleted.
 func TestLoadOrComputeWaitersSeeStores(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -433,9 +432,9 @@ func TestNaNKeysAreNotKeptByLoadOrCompute(t *testing.T) {
 
 // TestLoadOrComputeWaitersSeeRevivedKeys checks that callers waiting for a
 // compute return as soon as a store gives the key a value, when the key was
-// stored and deleted after the compute began: its deleted entry then sits in
-// the segment, where a store gives it a value without the lock. The waiters
-// must not wait for the compute, nor get its error.
+// stored and deleted after the compute began (a store that gave such a
+// key's entry a value again without the lock once woke nobody). The
+// waiters must not wait for the compute, nor get its error.
 func TestLoadOrComputeWaitersSeeRevivedKeys(t *testing.T) {
 	for _, tc := range []struct {
 		name  string

@@ -454,13 +454,15 @@ func TestLoadSkipsEmptiedSlot(t *testing.T) {
 	}
 }
 
-// TestLenAfterRacingLoadOrStores: a LoadOrStore that finds its key's entry
-// deleted but not yet taken out counts the key first, and must take the
-// count back if a delete takes the entry out, or another call revives it,
-// before its compare-and-swap. Racy: the window is the time a delete takes
-// to lock its segment; without the take-back, Len ends tens above the keys
-// Range visits in 10 of 10 runs. It cannot fail when Len is right, since
-// every call has returned when Len is read.
+// TestLenAfterRacingLoadOrStores races LoadOrStores and Deletes of a few
+// keys; once all have returned, Len must be the number of keys Range
+// visits: a call that counts a key before adding it must take the count
+// back if it does not add it. Racy: it was written against a LoadOrStore
+// that counted a key whose entry was deleted but not yet taken out, and
+// did not take the count back when a delete took the entry out first;
+// Len then ended tens above the keys Range visits in 10 of 10 runs. It
+// cannot fail when Len is right, since every call has returned when Len
+// is read.
 func TestLenAfterRacingLoadOrStores(t *testing.T) {
 	var m syncmap.Map[int, int]
 	const keys = 4

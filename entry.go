@@ -39,26 +39,21 @@ type entry[K comparable, V any] struct {
 	//   - A value (see valueMode), or the entry's own address, which marks
 	//     a first value held in the entry itself (see entryWithValue): the
 	//     key is present, and the entry is in its segment's table.
-	//   - nil: the key was deleted, and the entry is still in its segment's
-	//     table, for as long as its deleter takes to lock the segment and
-	//     take it out; a store may give it a value again meanwhile, without
-	//     the lock, and the deleter then leaves it in.
 	//   - expunged: the key was deleted, and the entry has left its
 	//     segment's table, or is leaving it under the segment's lock. Only
 	//     readers that loaded its slot before still find it, and take its
 	//     key for absent; a store must take the lock and add a new entry.
 	//
-	// Transitions:
+	// Transitions: value -> value needs no lock; value -> expunged happens
+	// only with the segment's lock held, by the delete that then takes the
+	// entry out of the table before letting the lock go. So every entry
+	// that a holder of the lock finds in the table holds a value. Nothing
+	// leaves expunged: a value can never be stored in an entry that no
+	// table holds.
 	//
-	//   - value -> value, value -> nil and nil -> value need no lock.
-	//   - nil -> expunged happens only with the segment's lock held, just
-	//     before the entry leaves the table. Nothing leaves expunged: a
-	//     value can never be stored in an entry that no table holds.
-	//
-	// A change between a value and nil is counted for Len (see counter): a
-	// call adds one before the change that makes the key present, taking
-	// it back if the change fails, and subtracts one after the change that
-	// makes it absent. Counts therefore run ahead of p, never behind it.
+	// A key is counted for Len (see counter) before its entry is put in
+	// the table, and uncounted after its entry is expunged, so that counts
+	// run ahead of the keys present, never behind them.
 	p unsafe.Pointer
 
 	key K
@@ -163,7 +158,7 @@ func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
 }
 
 // ref returns where the value that p holds is, p having been loaded from
-// e, or nil if p holds none: for valuesDirect, the value itself (see
+// e, or nil if p is expunged: for valuesDirect, the value itself (see
 // directValue), and otherwise its address. Values are never written once
 // published, so the value may be read at any later time. A caller that
 // returns a V copies it from there itself: a V larger than four words is
@@ -181,7 +176,7 @@ func (e *entry[K, V]) ref(p unsafe.Pointer) unsafe.Pointer {
 }
 
 // valueAt returns the value that p holds, p having been loaded from e, or
-// ok == false if p is nil or expunged.
+// ok == false if p is expunged.
 func valueAt[K comparable, V any](e *entry[K, V], p unsafe.Pointer, mode valueMode) (value V, ok bool) {
 	if p = e.ref(p); p == nil {
 		return value, false
@@ -201,11 +196,6 @@ func directValue[V any](p unsafe.Pointer) (value V) {
 	return value
 }
 
-// present reports whether p is a value rather than nil or expunged.
-func present(p unsafe.Pointer) bool {
-	return p != nil && p != expunged()
-}
-
 // load returns e's value, or ok == false if it holds none. It is written
 // out, rather than made of ref, to stay cheap enough for the compiler to
 // inline into Range's loop, which calls f with the value.
@@ -214,7 +204,7 @@ func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
 	if p == unsafe.Pointer(e) { // a first value, in the entry itself
 		return *(*V)(e.first()), true
 	}
-	if p == nil || p == expunged() {
+	if p == expunged() {
 		return value, false
 	}
 	if mode != valuesDirect {
@@ -230,9 +220,9 @@ func (e *entry[K, V]) first() unsafe.Pointer {
 }
 
 // trySwap stores value unless the entry is expunged, and returns the p it
-// replaced, counting the key on c if it was absent. It reports ok ==
-// false, and stores nothing, if the entry is expunged.
-func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous unsafe.Pointer, ok bool) {
+// replaced. It reports ok == false, and stores nothing, if the entry is
+// expunged.
+func (e *entry[K, V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer, ok bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
@@ -242,51 +232,14 @@ func (e *entry[K, V]) trySwap(value V, mode valueMode, c *counter) (previous uns
 		if nv == nil {
 			nv = valuePointer(value, mode)
 		}
-		if p == nil {
-			c.add(e.addr(), 1)
-		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nv) {
 			return p, true
-		}
-		if p == nil {
-			c.add(e.addr(), -1)
-		}
-	}
-}
-
-// tryLoadOrStore stores value unless the entry holds one, counting the key
-// on c if it stores. It returns where the value it found is, as ref does,
-// or nil if it stored value, and reports ok == false, having done nothing,
-// if the entry is expunged. Like ref, it leaves the copy of a value it
-// found to its caller, which returns it (see Map.LoadOrStore).
-func (e *entry[K, V]) tryLoadOrStore(value V, mode valueMode, c *counter) (found unsafe.Pointer, ok bool) {
-	switch p := atomic.LoadPointer(&e.p); p {
-	case expunged():
-		return nil, false
-	case nil:
-	default:
-		return e.ref(p), true
-	}
-	// Copy value only now: a hit must not allocate.
-	nv := valuePointer(value, mode)
-	for {
-		c.add(e.addr(), 1)
-		if atomic.CompareAndSwapPointer(&e.p, nil, nv) {
-			return nil, true
-		}
-		c.add(e.addr(), -1)
-		p := atomic.LoadPointer(&e.p)
-		if p == expunged() {
-			return nil, false
-		}
-		if p != nil {
-			return e.ref(p), true
 		}
 	}
 }
 
 // tryCompareAndSwap stores new if the entry holds a value equal to old.
-// A deleted or expunged entry holds no value, so it never matches.
+// An expunged entry holds no value, so it never matches.
 func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped bool) {
 	var nv unsafe.Pointer
 	for {
@@ -303,42 +256,24 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 	}
 }
 
-// delete marks the entry deleted and returns the p it held, taking the
-// key off c; ok is false if the entry held no value.
-func (e *entry[K, V]) delete(c *counter) (previous unsafe.Pointer, ok bool) {
+// deleteLocked expunges the entry, if it holds a value, and one equal to
+// *old if old is not nil, and returns the p it held, taking the key off c;
+// ok is false if it did not. The caller holds the lock of the entry's
+// segment, and takes the entry out of its table if ok is true. Like ==,
+// it panics if V is an interface type and the value and *old are of the
+// same non-comparable dynamic type.
+func (e *entry[K, V]) deleteLocked(old *V, mode valueMode, cmp comparison, c *counter) (previous unsafe.Pointer, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if !present(p) {
+		v, present := valueAt(e, p, mode)
+		if !present || old != nil && !equal(v, *old, cmp) {
 			return nil, false
 		}
-		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
+		if atomic.CompareAndSwapPointer(&e.p, p, expunged()) {
 			c.add(e.addr(), -1)
 			return p, true
 		}
 	}
-}
-
-// compareAndDelete marks the entry deleted if it holds a value equal to
-// old, taking the key off c.
-func (e *entry[K, V]) compareAndDelete(old V, mode valueMode, cmp comparison, c *counter) (deleted bool) {
-	for {
-		p := atomic.LoadPointer(&e.p)
-		if v, ok := valueAt(e, p, mode); !ok || !equal(v, old, cmp) {
-			return false
-		}
-		if atomic.CompareAndSwapPointer(&e.p, p, nil) {
-			c.add(e.addr(), -1)
-			return true
-		}
-	}
-}
-
-// expungeLocked moves a deleted entry to expunged, so that it may leave
-// its segment's table, and reports whether it did: not if a store gave
-// the entry a value first, or another caller expunged it. The caller
-// holds the segment's lock.
-func (e *entry[K, V]) expungeLocked() bool {
-	return atomic.CompareAndSwapPointer(&e.p, nil, expunged())
 }
 
 // isExpunged reports whether the entry is expunged, which it stays.

@@ -35,9 +35,9 @@ import (
 //     (group.go); group: a control word and 7 slots of entries; home: the
 //     group where the probe for a hash starts.
 //   - entry: a key and its value pointer p (entry.go). A key is present
-//     when its entry holds a value, absent otherwise; deleted: its entry
-//     holds nil and is still in the table; expunged: its entry has left,
-//     or is leaving, the table, and holds the expunged sentinel for ever.
+//     when its entry holds a value, absent otherwise; expunged: the entry
+//     of a deleted key, which has left the table, or is leaving it, and
+//     holds the expunged sentinel for ever.
 //   - buddy: the segment of the same local depth whose prefix differs in
 //     the last bit; two buddies merge into one segment (shrink.go), as a
 //     segment splits into two (segment.go).
@@ -63,8 +63,9 @@ import (
 //     before its control byte says it is full, so a reader that finds the
 //     byte finds the entry. A table holds at most one entry for a key at
 //     a time.
-//   - An entry's value changes without a lock (see entry.p): a value, nil
-//     (deleted) or expunged (left the table).
+//   - An entry's value changes without a lock, from one value to another;
+//     it is expunged, as it leaves the table, with its segment's lock
+//     held (see entry.p).
 //
 // The classic design, per segment. The table a reader loads is its read
 // snapshot: published through an atomic pointer, read without a lock and
@@ -72,14 +73,16 @@ import (
 // are the segment's dirty state: added with the segment's lock held, into
 // the table's empty slots, and published there with a release store of
 // the control word, so that readers of the dirty state never lock either,
-// and new keys need no copy of the snapshot. A delete marks the entry
-// deleted without a lock, as the classic design does, and then takes it
-// out of the table with the segment's lock held, expunging it, so that
-// the key and its value are unreachable once the call returns; a store
-// that comes between brings the key back without the lock, and the entry
-// stays. Promotion is the publication of a rebuilt table: when the
-// segment is full, one larger, or two segments; when it is sparse, one
-// smaller, or, with its buddy, one segment.
+// and new keys need no copy of the snapshot. Where the classic design
+// marks a deleted entry without a lock and takes it out at the next
+// promotion, a delete here expunges the entry and takes it out of the
+// table at once, with the segment's lock held, so that the key and its
+// value are unreachable once the call returns: it takes the lock anyway,
+// so marking first would only add a compare-and-swap, and a state that
+// every store and rebuild would have to handle. A delete of a missing
+// key, like a look-up, takes no lock. Promotion is the publication of a
+// rebuilt table: when the segment is full, one larger, or two segments;
+// when it is sparse, one smaller, or, with its buddy, one segment.
 //
 // What a reader may assume. A key present throughout a look-up is found:
 // it is in every table the look-up may load, since a table is replaced
@@ -288,7 +291,7 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		if p == unsafe.Pointer(e) {
 			return *(*V)(e.first()), true
 		}
-		if p == nil || p == expunged() {
+		if p == expunged() {
 			return value, false
 		}
 		if d.mode == valuesDirect {
@@ -322,7 +325,7 @@ func (m *Map[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	d := m.directory()
 	e, h, eq := d.find(key)
 	if e != nil {
-		if p, ok := e.trySwap(value, d.mode, d.count); ok {
+		if p, ok := e.trySwap(value, d.mode); ok {
 			return valueAt(e, p, d.mode)
 		}
 	}
@@ -336,16 +339,16 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	d := m.directory()
 	e, h, eq := d.find(key)
 	if e != nil {
-		if p, ok := e.tryLoadOrStore(value, d.mode, d.count); ok {
-			// As in Load: copy a value found straight into the result.
-			switch {
-			case p == nil:
-				return value, false
-			case d.mode == valuesDirect:
-				return directValue[V](p), true
-			default:
-				return *(*V)(p), true
-			}
+		// As in Load: copy a value found straight into the result. An
+		// expunged entry is leaving the table: the key is absent.
+		switch p := atomic.LoadPointer(&e.p); {
+		case p == unsafe.Pointer(e):
+			return *(*V)(e.first()), true
+		case p == expunged():
+		case d.mode == valuesDirect:
+			return directValue[V](p), true
+		default:
+			return *(*V)(p), true
 		}
 	}
 	return m.storeSlow(key, h, eq, value, storeIfAbsent)
@@ -386,16 +389,13 @@ func (m *Map[K, V]) storeLocked(key K, h uint64, eq keyEq, value V, kind storeKi
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
 	if found, _, _ := find[K, V](s.tab.first(), h, key, eq); found != nil {
-		// Not expunged: only entries that leave the table are.
+		// It holds a value: an entry is expunged only as it leaves the
+		// table, with the lock held.
 		if kind == storeSwap {
-			prev, _ := found.trySwap(value, d.mode, d.count)
+			prev, _ := found.trySwap(value, d.mode)
 			old, loaded = valueAt(found, prev, d.mode)
 		} else {
-			if p, _ := found.tryLoadOrStore(value, d.mode, d.count); p != nil {
-				old, loaded = valueAt(found, p, d.mode)
-			} else {
-				old = value // the value after the call
-			}
+			old, loaded = found.load(d.mode)
 		}
 	} else {
 		if *e == nil {
@@ -426,13 +426,12 @@ func (m *Map[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		return value, false
 	}
 	h, eq := d.hash(key)
-	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq); e != nil {
-		if p, ok := e.delete(d.count); ok {
-			value, loaded = valueAt(e, p, d.mode)
-			m.dropDeleted(d, h, eq, e, g, i)
-		}
+	// A key that is absent needs no lock: the look-up says so.
+	e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq)
+	if e == nil || e.isExpunged() {
+		return value, false
 	}
-	return value, loaded
+	return m.delete(h, eq, e, g, i, nil)
 }
 
 // Delete deletes the value for a key.
@@ -477,11 +476,16 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 		return false
 	}
 	h, eq := d.hash(key)
-	if e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq); e != nil {
-		if deleted = e.compareAndDelete(old, d.mode, d.cmp, d.count); deleted {
-			m.dropDeleted(d, h, eq, e, g, i)
-		}
+	// A key that is absent, or holds another value, needs no lock: the
+	// look-up says so.
+	e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq)
+	if e == nil {
+		return false
 	}
+	if v, ok := e.load(d.mode); !ok || !equal(v, old, d.cmp) {
+		return false
+	}
+	_, deleted = m.delete(h, eq, e, g, i, &old)
 	return deleted
 }
 

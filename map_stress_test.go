@@ -1166,9 +1166,9 @@ func TestClearReleasesEverything(t *testing.T) {
 	for i := 1; i < n; i += 3 {
 		m.Delete(keys[i])
 	}
-	m.Store(track(), track()) // may sweep a segment
+	m.Store(track(), track())
 	for i := 1; i < n/2; i += 3 {
-		m.Store(keys[i], track()) // revives
+		m.Store(keys[i], track()) // stored again
 	}
 	for range n {
 		m.Store(track(), track())
@@ -1241,7 +1241,7 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 		{"stored again", func(m refmap.Interface[int, any]) {
 			m.Store(1, 0)
 			m.Delete(1)
-			m.Store(1, stored) // its deleted entry again
+			m.Store(1, stored) // deleted and stored again
 			m.Store(2, 2)
 		}},
 		{"stored after a sweep", func(m refmap.Interface[int, any]) {

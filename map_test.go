@@ -917,7 +917,7 @@ func TestStoredZeroValueIsPresent(t *testing.T) {
 func TestCompareOnMissingKeyFails(t *testing.T) {
 	var m syncmap.Map[int, int]
 	m.Store(1, 0)
-	m.Delete(1) // 1 is now a deleted entry, still in its segment
+	m.Delete(1) // 1 was present, and is now missing
 	for _, k := range []int{1, 2} {
 		if m.CompareAndSwap(k, 0, 7) {
 			t.Errorf("CompareAndSwap(%d, 0, 7) on a missing key = true; want false", k)
@@ -1270,12 +1270,11 @@ func TestClearIsAtomic(t *testing.T) {
 	}
 }
 
-// TestEveryStoredValueIsAccountedFor races the stores that give a
-// deleted key a value again, without the lock, with the deletes that take
-// the key's entry out of its table, with the lock held: a delete must
-// expunge the entry only if it is still deleted, in one compare-and-swap,
-// or a store that lands between its look at the entry and its write is
-// lost. One goroutine swaps the values 1 to n into key 0, one after
+// TestEveryStoredValueIsAccountedFor races the stores of a key, which
+// replace its value without a lock, with the deletes that take the key's
+// entry out of its table, with the lock held: a delete must expunge the
+// entry in one compare-and-swap from the value it returns, or a store that
+// lands between its look at the entry and its write is lost. One goroutine swaps the values 1 to n into key 0, one after
 // another, and another deletes the key again and again, while a third adds
 // and deletes keys of its own, so that the key's table is rebuilt now and
 // then. Every value stored must come out exactly once: as the previous
@@ -1362,7 +1361,7 @@ func TestSplitsLoseNothing(t *testing.T) {
 				if i%3 == 0 && i > 0 {
 					old := k - 1
 					m.Delete(old)
-					m.Store(old, old) // its deleted entry, or a new one if swept
+					m.Store(old, old) // a new entry
 				}
 			}
 		case g == writers:
@@ -1579,9 +1578,8 @@ func testReplacedValuesAreCollected[V comparable](t *testing.T, value func(*obje
 
 // TestDeletedValuesAreCollectedAtOnce stores and deletes keys of a small
 // map, through every method that deletes: each value must be collected as
-// soon as its key is deleted, and the keys once more keys come and go,
-// which sweeps their deleted entries out (a segment is swept once at least
-// eight of its entries, and a quarter, are deleted).
+// soon as its key is deleted, and so must the keys (which
+// TestDeletedKeysAreReleasedAtOnce checks with no later call at all).
 func TestDeletedValuesAreCollectedAtOnce(t *testing.T) {
 	var m syncmap.Map[*object, *object]
 	m.Store(new(object), nil)
@@ -1863,13 +1861,13 @@ func TestLenWithSharedKeys(t *testing.T) {
 	}
 }
 
-// TestLenWhileKeysRevive races the calls that give a deleted key a value
-// again, without the lock, with the calls that delete it, while Len is
-// polled: the stable keys are present throughout every call of Len, so Len
-// must never count fewer. A reviving call must count its key before the
-// compare-and-swap that makes it present: counted after, a delete that
-// lands in between takes the key off the count before it is on it, and Len
-// comes out one short for as long as the reviver is held up there. The test
+// TestLenWhileKeysRevive races the calls that add a key again with the
+// calls that delete it, while Len is polled: the stable keys are present
+// throughout every call of Len, so Len must never count fewer. A call that
+// adds the key must count it before it makes it present: counted after, a
+// delete that lands in between takes the key off the count before it is
+// on it, and Len comes out one short for as long as the adder is held up
+// there. The test
 // runs more threads than there are cores, so that the operating system
 // suspends them at any instruction, for a time slice, many times a second.
 func TestLenWhileKeysRevive(t *testing.T) {
@@ -1879,11 +1877,11 @@ func TestLenWhileKeysRevive(t *testing.T) {
 		m.Store(k, new(int))
 	}
 	m.Store(0, new(int))
-	m.Delete(0) // its entry stays: stores give it a value without a lock
+	m.Delete(0)
 	p := new(int)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8 * runtime.NumCPU()))
 	stop := churn(goroutines(), func(_, r int) {
-		switch r % 6 { // every call that revives or deletes without the lock
+		switch r % 6 { // every call that adds or deletes the key
 		case 0:
 			m.Store(0, p)
 		case 1:

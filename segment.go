@@ -150,24 +150,17 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], h uint64, e *entry[K, V
 }
 
 // growLocked makes room in s, whose keys have hash prefix h, for one more
-// key: it takes the deleted entries out of the table, and if that is not
-// enough, replaces the table by one twice as large, or, if the keys no
+// key: it replaces the table by one twice as large, or, if the keys no
 // longer fit a segment, splits s in two and reports split. If s must
 // split and fills as many slots of d as it can, it reports mustDouble. A
 // segment whose keys all share the next bit of hash cannot split: it grows
 // past maxGroups. The caller holds s.mu.
 func (s *segment[K, V]) growLocked(d *directory[K, V], h uint64) insertion {
-	s.purgeLocked(d)
 	n := s.tab.groups()
-	if !full(s.used, n) {
-		return inserted
-	}
 	if 2*n <= maxGroups || s.depth == 63 {
 		s.rebuildLocked(d, h, 2*n)
 		return inserted
 	}
-	// Entries that are not expunged are those that move: their number is
-	// exact, as nothing but this caller expunges while it holds s.mu.
 	ones := s.onesLocked(d)
 	if ones == 0 || ones == s.used {
 		s.rebuildLocked(d, h, 2*n)
@@ -184,18 +177,6 @@ func (s *segment[K, V]) growLocked(d *directory[K, V], h uint64) insertion {
 	return split
 }
 
-// purgeLocked takes out of s's table the deleted entries whose deleters
-// have not done so yet (see entry.p), expunging them. The caller holds
-// s.mu.
-func (s *segment[K, V]) purgeLocked(d *directory[K, V]) {
-	for g, i := range s.tab.full() {
-		if e := entryAt[K, V](g, i); e.expungeLocked() {
-			s.tab.removeLocked(g, i, hash(&d.hs, e.key))
-			s.used--
-		}
-	}
-}
-
 // onesLocked returns how many of the entries of s have the bit of hash
 // that follows the depth of s set: those that would go to the upper half
 // of a split. The caller holds s.mu.
@@ -210,8 +191,7 @@ func (s *segment[K, V]) onesLocked(d *directory[K, V]) (ones int) {
 }
 
 // rebuildLocked replaces the table of s, whose keys have hash prefix h,
-// by one of n groups holding the same entries, less those expunged. The
-// caller holds s.mu.
+// by one of n groups holding the same entries. The caller holds s.mu.
 func (s *segment[K, V]) rebuildLocked(d *directory[K, V], h uint64, n int) {
 	t := newTable(n)
 	s.used = s.moveLocked(d, t, nil)
@@ -247,16 +227,13 @@ func (s *segment[K, V]) splitLocked(d *directory[K, V], h uint64, ones int) {
 	s.dropLocked()
 }
 
-// moveLocked puts the entries of s that are not expunged into t0, or, if
-// t1 is not nil, into t0 and t1 by the bit of their hash that follows the
-// depth of s, and returns how many went to t0. The caller holds s.mu.
+// moveLocked puts the entries of s into t0, or, if t1 is not nil, into t0
+// and t1 by the bit of their hash that follows the depth of s, and returns
+// how many went to t0. The caller holds s.mu.
 func (s *segment[K, V]) moveLocked(d *directory[K, V], t0, t1 table) (n0 int) {
 	bit := 63 - s.depth
 	for g, i := range s.tab.full() {
 		e := entryAt[K, V](g, i)
-		if e.isExpunged() {
-			continue
-		}
 		kh := hash(&d.hs, e.key)
 		if t1 != nil && kh>>bit&1 == 1 {
 			t1.putUnpublished(kh, unsafe.Pointer(e))

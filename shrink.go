@@ -8,55 +8,55 @@ import (
 	"unsafe"
 )
 
-// A delete marks its key's entry deleted without a lock (see entry.p), and
-// then takes the entry out of its segment's table, with the segment's lock
-// held, so that once the call returns the map references neither the key
-// nor its value. As keys go, the map shrinks, as it grew, one segment at a
-// time: a table that becomes sparse halves (see sparse); a segment that
+// A delete of a present key takes its segment's lock, expunges the key's
+// entry and takes it out of the table, so that once the call returns the
+// map references neither the key nor its value; a delete of a missing key
+// takes no lock. As keys go, the map shrinks, as it grew, one segment at
+// a time: a table that becomes sparse halves (see sparse); a segment that
 // becomes small merges with its buddy, the segment of the same depth whose
 // hash prefix differs in its last bit, if the two hold few keys between
 // them (see mergeMax); and a directory left four times as large as its
 // segments need halves. Each step has its own hysteresis, so that a map at
 // the edge of a size neither grows nor shrinks on alternate calls.
 
-// dropDeleted takes e, whose key, of hash h, the caller has just deleted,
-// having found it through d in slot i of group g, out of its segment's
-// table, unless a store gave it a value again since; and then shrinks the
-// segment if it has become sparse, or merges it if it has become small.
-// eq says how to compare keys (see keysEqual).
-func (m *Map[K, V]) dropDeleted(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr) {
-	gen := d.count
-	d, s := m.lockSegment(h)
-	if d.count != gen {
-		// A Clear has dropped the generation, and the table, of e.
-		s.mu.Unlock()
-		return
-	}
-	merge := s.takeOutLocked(d, h, eq, e, g, i)
-	s.mu.Unlock()
+// delete deletes the key of hash h, whose entry e a look-up found in slot
+// i of group g, if the key still has a value, and one equal to *old if old
+// is not nil, and returns that value. Then it merges the key's segment
+// with its buddy, if the two have become small. eq says how to compare
+// keys (see keysEqual).
+func (m *Map[K, V]) delete(h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted bool) {
+	value, deleted, merge := m.deleteOnce(h, eq, e, g, i, old)
 	if merge {
 		m.merge(h)
 	}
+	return value, deleted
 }
 
-// takeOutLocked expunges e, a deleted entry of s whose key has hash h,
-// and takes it out of s's table, unless it holds a value again or is
-// expunged already; then halves the table while it is sparse. It reports
-// whether s has become small enough to try to merge it with its buddy.
-// Slot i of group g is where the caller saw e, or g is nil: a table that
-// has replaced that one since holds e elsewhere. The caller holds s.mu.
-func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr) (mergeDue bool) {
-	if !e.expungeLocked() {
-		return false
-	}
-	// Expunged only now, so it is still in the table: an entry leaves
-	// its table only expunged, and the rebuilds that move it keep it.
+// deleteOnce is delete but for the merge, which takes the locks of both
+// buddies in their order, and so must be done without the segment's.
+func (m *Map[K, V]) deleteOnce(h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool) {
+	d, s := m.lockSegment(h)
+	defer s.mu.Unlock() // comparing with *old may panic, as == does
+	return s.deleteLocked(d, h, eq, e, g, i, old)
+}
+
+// deleteLocked is delete for a key of s, with s.mu held: it expunges the
+// key's entry and takes it out of s's table, then halves the table while
+// it is sparse. It reports whether s has become small enough to try to
+// merge it with its buddy. The caller holds s.mu.
+func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool) {
 	if !s.tab.holds(g) || atomic.LoadPointer(g.slot(i)) != unsafe.Pointer(e) {
-		var found *entry[K, V]
-		if found, g, i = find[K, V](s.tab.first(), h, e.key, eq); found != e {
-			panic("syncmap: internal error: a deleted entry is not in its segment's table")
+		// The table was replaced since the look-up, or e has left it,
+		// and the key may have a new entry since: look again.
+		if e, g, i = find[K, V](s.tab.first(), h, e.key, eq); e == nil {
+			return value, false, false
 		}
 	}
+	p, ok := e.deleteLocked(old, d.mode, d.cmp, d.count)
+	if !ok {
+		return value, false, false
+	}
+	value, _ = valueAt(e, p, d.mode)
 	s.tab.removeLocked(g, i, h)
 	s.used--
 	if n := s.tab.groups(); sparse(s.used, n) {
@@ -65,7 +65,7 @@ func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, eq keyEq, e 
 		}
 		s.rebuildLocked(d, h, n)
 	}
-	return s.depth > 0 && 2*s.used <= mergeMax()
+	return value, true, s.depth > 0 && 2*s.used <= mergeMax()
 }
 
 // merge merges the segment of hash h with its buddy, if they are small
