@@ -231,3 +231,70 @@ func waitBlockedOrDone(done chan struct{}, fn string) {
 		}
 	}
 }
+
+// TestCallsThatChangeNothingTakeNoLock holds a split open, with the locks
+// of the segment that splits and of its halves held, and meanwhile makes
+// the calls that the documentation says take no lock, on keys of that
+// segment: look-ups, updates of present keys, and deletes that find
+// nothing to delete. Each must return while the locks are held; a call
+// that waits for one of them fails the test at once.
+func TestCallsThatChangeNothingTakeNoLock(t *testing.T) {
+	defer syncmap.SetMaxGroups(1)()
+	var m syncmap.Map[int, int]
+	held, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	defer syncmap.SetSplitHook(func() {
+		if calls.Add(1) == 1 {
+			close(held)
+			<-release
+		}
+	})()
+	storerDone := make(chan struct{})
+	go func() {
+		defer close(storerDone)
+		for k := range 100 { // a segment of one group splits long before
+			m.Store(k, k)
+		}
+	}()
+	select {
+	case <-held:
+	case <-storerDone:
+		t.Fatal("storing 100 keys into segments of one group split none")
+	}
+	defer func() { close(release); <-storerDone }()
+
+	const present, missing = 0, -1 // every key of the map is in the split
+	for _, c := range []struct {
+		name string
+		call func()
+	}{
+		{"Load of a present key", func() { m.Load(present) }},
+		{"Load of a missing key", func() { m.Load(missing) }},
+		{"LoadOrStore of a present key", func() { m.LoadOrStore(present, 7) }},
+		{"Swap of a present key", func() { m.Swap(present, 7) }},
+		{"CompareAndSwap of a present key", func() { m.CompareAndSwap(present, 7, 8) }},
+		{"CompareAndSwap of another value", func() { m.CompareAndSwap(present, -7, 8) }},
+		{"Delete of a missing key", func() { m.Delete(missing) }},
+		{"LoadAndDelete of a missing key", func() { m.LoadAndDelete(missing) }},
+		{"CompareAndDelete of a missing key", func() { m.CompareAndDelete(missing, 0) }},
+		{"CompareAndDelete of another value", func() { m.CompareAndDelete(present, -7) }},
+		{"LoadOrCompute of a present key", func() { m.LoadOrCompute(present, func() int { return 7 }) }},
+		{"Len", func() { m.Len() }},
+	} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c.call()
+		}()
+		for waiting := true; waiting; {
+			select {
+			case <-done:
+				waiting = false
+			case <-time.After(time.Millisecond):
+				if blockedOnLock("TestCallsThatChangeNothingTakeNoLock") {
+					t.Fatalf("%s waits for a segment's lock", c.name)
+				}
+			}
+		}
+	}
+}
