@@ -288,6 +288,21 @@ func TestShrinkingMapHalvesItsDirectoryAndMerges(t *testing.T) {
 	}
 }
 
+// buddies returns a map holding n keys whose hashes begin with 0, lower,
+// and n that begin with 1, upper, stored in turn.
+func buddies(n int) (m *syncmap.Map[int, int], lower, upper []int) {
+	m = new(syncmap.Map[int, int])
+	m.Store(-1, -1)
+	m.Clear() // a directory, for Hash, and no keys
+	lower = keysWithPrefix(m, 0, 1, n, 0)
+	upper = keysWithPrefix(m, 1, 1, n, 0)
+	for i := range lower {
+		m.Store(lower[i], lower[i])
+		m.Store(upper[i], upper[i])
+	}
+	return m, lower, upper
+}
+
 // TestMergeAtMergeMaxLeavesRoom: with 32 groups a segment, mergeMax is 10,
 // so buddies of 5 keys each must merge, and the merged table, at most 3/8
 // full, must take as many keys again before it grows. A merge that refused
@@ -296,15 +311,7 @@ func TestShrinkingMapHalvesItsDirectoryAndMerges(t *testing.T) {
 // the second.
 func TestMergeAtMergeMaxLeavesRoom(t *testing.T) {
 	defer syncmap.SetMaxGroups(32)()
-	m := new(syncmap.Map[int, int])
-	m.Store(-1, -1)
-	m.Clear()
-	lower := keysWithPrefix(m, 0, 1, 100, 0)
-	upper := keysWithPrefix(m, 1, 1, 100, 0)
-	for i := range lower {
-		m.Store(lower[i], lower[i])
-		m.Store(upper[i], upper[i])
-	}
+	m, lower, upper := buddies(100)
 	if segs, depth := syncmap.Segments(m); segs != 2 || depth != 1 {
 		t.Fatalf("200 keys fill %d segments, directory depth %d; want 2 and 1", segs, depth)
 	}
@@ -338,15 +345,7 @@ func TestMergeAtMergeMaxLeavesRoom(t *testing.T) {
 // has walked.
 func TestRangeDuringMergeVisitsEachKeyOnce(t *testing.T) {
 	defer syncmap.SetMaxGroups(16)() // mergeMax is 5
-	m := new(syncmap.Map[int, int])
-	m.Store(-1, -1)
-	m.Clear()
-	lower := keysWithPrefix(m, 0, 1, 50, 0)
-	upper := keysWithPrefix(m, 1, 1, 50, 0)
-	for i := range lower {
-		m.Store(lower[i], lower[i])
-		m.Store(upper[i], upper[i])
-	}
+	m, lower, upper := buddies(50)
 	if segs, _ := syncmap.Segments(m); segs != 2 {
 		t.Fatalf("100 keys fill %d segments; want 2", segs)
 	}
@@ -548,14 +547,8 @@ func TestMergeAfterDoublingUsesTheNewDirectory(t *testing.T) {
 		t.Fatalf("slot depths %v; want 10 merged (depth 2), 110 and 111 not (depth 3)", got)
 	}
 
-	held, release := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	defer syncmap.SetSplitHook(func() {
-		if calls.Add(1) == 1 {
-			close(held)
-			<-release
-		}
-	})()
+	held, release, restore := holdSplit(1)
+	defer restore()
 	xDone, zDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(xDone); m.Delete(keys[7][0]) }() // X
 	<-held

@@ -38,6 +38,21 @@ func blockedOnLock(fn string) bool {
 	return false
 }
 
+// holdSplit makes the nth slot that a split or a merge writes hold it, with
+// the locks of its segments held: held is closed once it does, and it goes
+// on once release is closed. restore undoes the hook.
+func holdSplit(n int) (held, release chan struct{}, restore func()) {
+	held, release = make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	restore = syncmap.SetSplitHook(func() {
+		if calls.Add(1) == int32(n) {
+			close(held)
+			<-release
+		}
+	})
+	return held, release, restore
+}
+
 // TestHeldSplitKeepsWritersOut holds a split at every point of the
 // publication of its two halves, and meanwhile stores keys into the slots
 // already published, then ranges over the map. A half is a segment that
@@ -99,14 +114,8 @@ func testHeldSplit(t *testing.T, hold int, ranging bool) {
 
 	// A adds keys that begin with 10 and 11 to that segment until it
 	// splits; the split holds after writing hold slots.
-	held, release := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	defer syncmap.SetSplitHook(func() {
-		if calls.Add(1) == int32(hold) {
-			close(held)
-			<-release
-		}
-	})()
+	held, release, restore := holdSplit(hold)
+	defer restore()
 	upper := keysWithPrefix(m, 3, 2, 10, 10_000)
 	lower := keysWithPrefix(m, 2, 2, 10, 10_000)
 	var aStored []int // read by this goroutine only after A is done
@@ -241,14 +250,8 @@ func waitBlockedOrDone(done chan struct{}, fn string) {
 func TestCallsThatChangeNothingTakeNoLock(t *testing.T) {
 	defer syncmap.SetMaxGroups(1)()
 	var m syncmap.Map[int, int]
-	held, release := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	defer syncmap.SetSplitHook(func() {
-		if calls.Add(1) == 1 {
-			close(held)
-			<-release
-		}
-	})()
+	held, release, restore := holdSplit(1)
+	defer restore()
 	storerDone := make(chan struct{})
 	go func() {
 		defer close(storerDone)
