@@ -256,13 +256,13 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 	}
 }
 
-// deleteLocked expunges the entry, if it holds a value, and one equal to
+// expungeLocked expunges the entry, if it holds a value, and one equal to
 // *old if old is not nil, and returns the p it held, taking the key off c;
 // ok is false if it did not. The caller holds the lock of the entry's
 // segment, and takes the entry out of its table if ok is true. Like ==,
 // it panics if V is an interface type and the value and *old are of the
 // same non-comparable dynamic type.
-func (e *entry[K, V]) deleteLocked(old *V, mode valueMode, cmp comparison, c *counter) (previous unsafe.Pointer, ok bool) {
+func (e *entry[K, V]) expungeLocked(old *V, mode valueMode, cmp comparison, c *counter) (previous unsafe.Pointer, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
 		v, present := valueAt(e, p, mode)

@@ -52,7 +52,7 @@ func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *
 			return value, false, false
 		}
 	}
-	p, ok := e.deleteLocked(old, d.mode, d.cmp, d.count)
+	p, ok := e.expungeLocked(old, d.mode, d.cmp, d.count)
 	if !ok {
 		return value, false, false
 	}
