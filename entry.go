@@ -265,9 +265,13 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 func (e *entry[K, V]) expungeLocked(old *V, mode valueMode, cmp comparison, c *counter) (previous unsafe.Pointer, ok bool) {
 	for {
 		p := atomic.LoadPointer(&e.p)
-		v, present := valueAt(e, p, mode)
-		if !present || old != nil && !equal(v, *old, cmp) {
+		if p == expunged() {
 			return nil, false
+		}
+		if old != nil {
+			if v, _ := valueAt(e, p, mode); !equal(v, *old, cmp) {
+				return nil, false
+			}
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, expunged()) {
 			c.add(e.addr(), -1)
