@@ -38,12 +38,7 @@ func deleteMatching(b *testing.B, impls []Impl[int, int], size, below int) {
 	match := func(k, _ int) bool { return k < below }
 	for _, impl := range impls {
 		b.Run("impl="+impl.Name, func(b *testing.B) {
-			switch {
-			case impl.ReadOnly:
-				b.Skip(impl.Name + " is not safe for concurrent writes")
-			case impl.CopyOnWrite:
-				b.Skip(copyLarge)
-			}
+			skipLargeWrites(b, impl)
 			b.ReportAllocs()
 			for range b.N {
 				b.StopTimer()

@@ -36,12 +36,7 @@ func StoreLatency(b *testing.B, impls []Impl[int, int]) {
 				var m refmap.Interface[int, int]
 				next := latencyKeys
 				b.Run("impl="+impl.Name, func(b *testing.B) {
-					switch {
-					case impl.ReadOnly:
-						b.Skip(impl.Name + " is not safe for concurrent writes")
-					case impl.CopyOnWrite:
-						b.Skip(copyLarge)
-					}
+					skipLargeWrites(b, impl)
 					if m == nil {
 						m = impl.New()
 						for k := range latencyKeys {

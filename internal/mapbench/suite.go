@@ -88,6 +88,18 @@ type benchmark[K comparable, V any] struct {
 	skipCopyOnWrite string
 }
 
+// skipLargeWrites skips impl in a workload that writes from several
+// goroutines, or stores many keys, outside runBenchmark: a ReadOnly map
+// cannot take the writes, and a CopyOnWrite map would copy itself for each.
+func skipLargeWrites[K comparable, V any](b *testing.B, impl Impl[K, V]) {
+	switch {
+	case impl.ReadOnly:
+		b.Skip(impl.Name + " is not safe for concurrent writes")
+	case impl.CopyOnWrite:
+		b.Skip(copyLarge)
+	}
+}
+
 // Reasons for a workload to skip a CopyOnWrite map.
 const (
 	copyGrows = "the copy-on-write map is quadratic here: the map grows with b.N, and every new key copies it"
