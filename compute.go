@@ -3,6 +3,11 @@
 
 package syncmap
 
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
 // LoadOrCompute returns the existing value for the key if present.
 // Otherwise, it calls compute, stores its result and returns it. The loaded
 // result is true if the value was loaded, false if computed and stored.
@@ -79,14 +84,29 @@ func (c computeFunc[V]) call() (V, error) {
 	return c.tf()
 }
 
-// A computation is what the callers waiting for a compute callback share.
-// The computing map of a key's segment holds one for each key whose
-// compute runs and is waited for;
-// a key whose compute runs with nobody waiting maps to nil, so that an
-// uncontended compute allocates nothing for this.
+// A reservation is a key's place in its segment's computing map, which
+// has one for each key whose compute callback runs: of a LoadOrCompute or
+// LoadOrTryCompute, which other writes of the key may overtake, or of a
+// Compute, which every write of the key waits for.
+type reservation struct {
+	// wait is what the callers waiting for the compute share, or nil while
+	// nobody waits, so that an uncontended compute allocates nothing for
+	// its reservation.
+	wait *computation
+
+	// update is set for a Compute.
+	update bool
+
+	// before is, for a Compute of a present key, the p that the key's
+	// entry held when the Compute began: the key's value while the entry
+	// is marked computing (see entry.p). It is nil otherwise.
+	before unsafe.Pointer
+}
+
+// A computation is what the callers waiting for a compute share.
 type computation struct {
 	// done is closed when the waiting callers should look at the key again:
-	// it has a value, or the compute failed or panicked.
+	// it has a value, or the compute ended, failed or panicked.
 	done chan struct{}
 
 	// err is the error of a failed compute, set with the segment's lock
@@ -109,7 +129,7 @@ func (m *Map[K, V]) loadOrComputeSlow(key K, compute computeFunc[V]) (actual V, 
 			return actual, false, wait.err
 		}
 		// The key has a value, unless it was deleted at once, or the
-		// compute failed or panicked: look again.
+		// compute failed, panicked or deleted it: look again.
 	}
 }
 
@@ -126,38 +146,45 @@ func (m *Map[K, V]) reserve(key K) (value V, ok bool, wait *computation) {
 	// that takes the lock, and so wakes the callers waiting for this
 	// compute (see storedLocked).
 	if e, _, _ := d.find(key); e != nil {
-		v, _ := e.load(d.mode)
+		v, _ := s.loadLocked(e, d.mode)
 		return v, true, nil
 	}
-	c, running := s.computing[key]
-	if !running {
-		// A key that is not equal to itself, such as a NaN, can never be
-		// found again, by a waiter or by releaseLocked: its compute runs
-		// unregistered, so that computing does not keep it forever.
-		if key == key {
-			s.registerLocked(key, nil) // running, and nobody waiting yet
-		}
-		return value, false, nil
+	if _, running := s.computing[key]; running {
+		return value, false, s.waitLocked(key)
 	}
-	if c == nil {
-		c = &computation{done: make(chan struct{})}
-		s.registerLocked(key, c)
+	// A key that is not equal to itself, such as a NaN, can never be
+	// found again, by a waiter or by releaseLocked: its compute runs
+	// unregistered, so that computing does not keep it forever.
+	if key == key {
+		s.registerLocked(key, reservation{})
 	}
-	return value, false, c
+	return value, false, nil
 }
 
-// registerLocked records c as the computation of key, a key of s: nil for
-// a compute that nobody waits for yet. The caller holds s.mu.
-func (s *segment[K, V]) registerLocked(key K, c *computation) {
+// registerLocked records r as the reservation of key, a key of s. The
+// caller holds s.mu.
+func (s *segment[K, V]) registerLocked(key K, r reservation) {
 	if s.computing == nil {
-		s.computing = make(map[K]*computation)
+		s.computing = make(map[K]reservation)
 	}
-	s.computing[key] = c
+	s.computing[key] = r
 	s.computingPeak = max(s.computingPeak, len(s.computing))
 }
 
-// unregisterLocked forgets the compute of key, a key of s. The caller holds
-// s.mu.
+// waitLocked returns the computation that the callers waiting for the
+// compute of key, a key of s that has a reservation, share. The caller
+// holds s.mu, and waits for done to be closed once it lets it go.
+func (s *segment[K, V]) waitLocked(key K) *computation {
+	r := s.computing[key]
+	if r.wait == nil {
+		r.wait = &computation{done: make(chan struct{})}
+		s.computing[key] = r
+	}
+	return r.wait
+}
+
+// unregisterLocked forgets the reservation of key, a key of s. The caller
+// holds s.mu.
 func (s *segment[K, V]) unregisterLocked(key K) {
 	delete(s.computing, key)
 	// A Go map keeps the room it grew to: let a large one go once the
@@ -174,17 +201,38 @@ func (s *segment[K, V]) unregisterLocked(key K) {
 // allocation.
 const computingKept = 8
 
-// storedLocked wakes the callers waiting for a compute of key, a key of s,
-// which a call other than the compute has just given a value. The compute
-// goes on, with nobody waiting for it. The caller holds s.mu.
+// handOverLocked registers the reservations of s, which is being replaced,
+// with dst(key), the segment that takes each key. The caller holds the
+// locks of s and of the segments dst returns.
+func (s *segment[K, V]) handOverLocked(dst func(key K) *segment[K, V]) {
+	for k, r := range s.computing {
+		dst(k).registerLocked(k, r)
+	}
+}
+
+// storedLocked wakes the callers waiting for a LoadOrCompute of key, a key
+// of s, which a call other than the compute has just given a value. The
+// compute goes on, with nobody waiting for it. The caller holds s.mu.
 func (s *segment[K, V]) storedLocked(key K) {
 	if len(s.computing) == 0 {
 		return
 	}
-	if c := s.computing[key]; c != nil {
-		close(c.done)
-		s.computing[key] = nil
+	if r := s.computing[key]; r.wait != nil {
+		close(r.wait.done)
+		r.wait = nil
+		s.computing[key] = r
 	}
+}
+
+// loadLocked returns the value of e, an entry of s, or ok == false if it
+// holds none: if a Compute of its key runs, the value from before it.
+// The caller holds s.mu.
+func (s *segment[K, V]) loadLocked(e *entry[K, V], mode valueMode) (value V, ok bool) {
+	p := atomic.LoadPointer(&e.p)
+	if p == computing() {
+		p = s.computing[e.key].before
+	}
+	return valueAt(e, p, mode)
 }
 
 // compute runs the callback for a key reserved for this caller (see
@@ -215,7 +263,7 @@ func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 	defer s.mu.Unlock()
 	s.releaseLocked(key, err)
 	if e, _, _ := d.find(key); e != nil {
-		if v, ok := e.load(d.mode); ok {
+		if v, ok := s.loadLocked(e, d.mode); ok {
 			return v, true, nil
 		}
 	}
@@ -227,9 +275,9 @@ func (m *Map[K, V]) release(key K, err error) (actual V, loaded bool, _ error) {
 // look at the map again, so they see what the caller stores before
 // releasing it. The caller holds s.mu.
 func (s *segment[K, V]) releaseLocked(key K, err error) {
-	if c := s.computing[key]; c != nil {
-		c.err = err
-		close(c.done)
+	if r := s.computing[key]; r.wait != nil {
+		r.wait.err = err
+		close(r.wait.done)
 	}
 	s.unregisterLocked(key)
 }

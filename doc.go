@@ -15,7 +15,10 @@
 //
 // There, no Load takes a lock or writes shared memory: it probes a hash
 // table whose keys are published with atomic stores, and loads the key's
-// entry. Updates of present keys take no lock either. A new key, or a
+// entry. Updates of present keys take no lock either. (While a
+// [Map.Compute] of a key runs, a Load of that key takes a lock for a
+// moment to read the key's value from before it, and an update of it
+// waits for the Compute.) A new key, or a
 // deleted one, takes the lock of one segment of the map, a part of a few
 // hundred keys at most, so that writers of different segments do not
 // contend: reads scale with the number of cores, and so do writers of
@@ -51,20 +54,21 @@
 // effect of the write.
 //
 // The read operations are Load, LoadAndDelete, LoadOrStore, Swap,
-// CompareAndSwap, CompareAndDelete, LoadOrCompute and LoadOrTryCompute; and
-// Range, All, Keys and Values, which observe each value they pass on as
-// Load does.
+// CompareAndSwap, CompareAndDelete, LoadOrCompute, LoadOrTryCompute and
+// Compute; and Range, All, Keys and Values, which observe each value they
+// pass on as Load does.
 //
 // The write operations are Store and Swap; LoadOrStore when it returns
 // loaded == false; Delete and LoadAndDelete when the key is present;
 // CompareAndSwap when it returns swapped == true; CompareAndDelete when it
-// returns deleted == true; and LoadOrCompute and LoadOrTryCompute when they
-// store, returning loaded == false and no error. Clear is a write that
-// deletes every key present.
+// returns deleted == true; LoadOrCompute and LoadOrTryCompute when they
+// store, returning loaded == false and no error; and Compute when its
+// function returns UpdateOp, or DeleteOp for a key that is present. Clear
+// is a write that deletes every key present.
 //
 // A call that changes nothing is not a write: a Delete or LoadAndDelete of
 // a missing key, a LoadOrStore that loads, a CompareAndSwap or
-// CompareAndDelete that fails. There is no effect of it to observe, and it
+// CompareAndDelete that fails, a Compute that cancels. There is no effect of it to observe, and it
 // synchronizes before nothing. ([sync.Map]'s documentation lists Delete
 // among the writes whether or not the key is present, but its code does
 // not synchronize either: golang/go#81187.)
@@ -94,14 +98,15 @@
 // with its key's entry, and stays there until the entry goes; it keeps
 // nothing else alive.
 //
-// Once Delete, LoadAndDelete or CompareAndDelete returns, the map no longer
-// references the key or its value, as with a Go map or a sync.Map. The
-// memory the map holds follows its keys down as they are deleted, as it
-// followed them up: a table that becomes sparse halves, two neighbouring
-// segments that hold few keys merge, and the directory of segments halves
-// when it is four times as large as they need. Each step waits for the
-// number of keys to halve, or less, so that a map whose size goes up and
-// down by a few keys does not rebuild anything.
+// Once Delete, LoadAndDelete, CompareAndDelete or a Compute that deletes
+// returns, the map no longer references the key or its value, as with a Go
+// map or a sync.Map. The memory the map holds follows its keys down as
+// they are deleted, as it followed them up: a table that becomes sparse
+// halves, two neighbouring segments that hold few keys merge, and the
+// directory of segments halves when it is four times as large as they
+// need. Each step waits for the number of keys to halve, or less, so that
+// a map whose size goes up and down by a few keys does not rebuild
+// anything.
 //
 // [the Go memory model]: https://go.dev/ref/mem
 package syncmap

@@ -9,16 +9,18 @@ import (
 	"unsafe"
 )
 
-// sentinels are the values of entry.p that are not values: expunged, and
-// storedNil. They are compared with p but never dereferenced or converted
-// to a *V: each is an int of its own, which no value can share an address
-// with, so they are valid sentinels for every V, zero-size types included,
-// and they pass the pointer checks that -race enables. Their addresses are
-// known when the program is linked, so a comparison with them loads
-// nothing.
+// sentinels are the values of entry.p that are not values: expunged,
+// storedNil and computing. They are compared with p but never dereferenced
+// or converted to a *V: each is an int of its own, which no value can
+// share an address with, so they are valid sentinels for every V,
+// zero-size types included, and they pass the pointer checks that -race
+// enables. Their addresses are known when the program is linked, so a
+// comparison with them loads nothing, and, as they lie side by side, one
+// comparison tells whether p is any of them (see marked).
 var sentinels struct {
 	expunged  int
 	storedNil int
+	computing int
 }
 
 // expunged marks an entry that was deleted and has left its segment's
@@ -28,6 +30,15 @@ func expunged() unsafe.Pointer { return unsafe.Pointer(&sentinels.expunged) }
 // storedNil is the p of an entry that holds a nil value of a pointer-shaped
 // V (see valuesDirect), whose p is otherwise the value itself.
 func storedNil() unsafe.Pointer { return unsafe.Pointer(&sentinels.storedNil) }
+
+// computing marks an entry whose key's Compute runs: until it ends, the
+// key's value is the one its reservation holds (see reservation.before).
+func computing() unsafe.Pointer { return unsafe.Pointer(&sentinels.computing) }
+
+// marked reports whether p is one of the sentinels.
+func marked(p unsafe.Pointer) bool {
+	return uintptr(p)-uintptr(unsafe.Pointer(&sentinels)) < unsafe.Sizeof(sentinels)
+}
 
 // An entry holds one key and its value. The slots of a segment's table
 // point to entries; an entry's key never changes, its value does.
@@ -43,13 +54,20 @@ type entry[K comparable, V any] struct {
 	//     segment's table, or is leaving it under the segment's lock. Only
 	//     readers that loaded its slot before still find it, and take its
 	//     key for absent; a store must take the lock and add a new entry.
+	//   - computing: a Compute of the key runs (see update.go). The key is
+	//     present, with the value that its reservation in the segment's
+	//     computing map holds; readers take the segment's lock to read it
+	//     there, and writers wait for the Compute to end.
 	//
 	// Transitions: value -> value needs no lock; value -> expunged happens
 	// only with the segment's lock held, by the delete that then takes the
-	// entry out of the table before letting the lock go. So every entry
-	// that a holder of the lock finds in the table holds a value. Nothing
-	// leaves expunged: a value can never be stored in an entry that no
-	// table holds.
+	// entry out of the table before letting the lock go. value ->
+	// computing, and back from computing to a value or to expunged, happen
+	// only with the segment's lock held, by the Compute that holds the
+	// key's reservation, and by no other call. So every entry that a
+	// holder of the lock finds in the table holds a value or computing.
+	// Nothing leaves expunged: a value can never be stored in an entry that
+	// no table holds.
 	//
 	// A key is counted for Len (see counter) before its entry is put in
 	// the table, and uncounted after its entry is expunged, so that counts
@@ -158,7 +176,7 @@ func valuePointer[V any](value V, mode valueMode) unsafe.Pointer {
 }
 
 // ref returns where the value that p holds is, p having been loaded from
-// e, or nil if p is expunged: for valuesDirect, the value itself (see
+// e, or nil if p is expunged; p must not be computing: for valuesDirect, the value itself (see
 // directValue), and otherwise its address. Values are never written once
 // published, so the value may be read at any later time. A caller that
 // returns a V copies it from there itself: a V larger than four words is
@@ -176,7 +194,7 @@ func (e *entry[K, V]) ref(p unsafe.Pointer) unsafe.Pointer {
 }
 
 // valueAt returns the value that p holds, p having been loaded from e, or
-// ok == false if p is expunged.
+// ok == false if p is expunged; p must not be computing.
 func valueAt[K comparable, V any](e *entry[K, V], p unsafe.Pointer, mode valueMode) (value V, ok bool) {
 	if p = e.ref(p); p == nil {
 		return value, false
@@ -196,21 +214,23 @@ func directValue[V any](p unsafe.Pointer) (value V) {
 	return value
 }
 
-// load returns e's value, or ok == false if it holds none. It is written
-// out, rather than made of ref, to stay cheap enough for the compiler to
-// inline into Range's loop, which calls f with the value.
-func (e *entry[K, V]) load(mode valueMode) (value V, ok bool) {
+// load returns e's value, or ok == false if it holds none, unless a
+// Compute of its key runs: then it returns busy == true, and the value is
+// in the key's reservation (see Map.loadComputing). It is written out,
+// rather than made of ref, to stay cheap enough for the compiler to inline
+// into Range's loop, which calls f with the value.
+func (e *entry[K, V]) load(mode valueMode) (value V, ok, busy bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == unsafe.Pointer(e) { // a first value, in the entry itself
-		return *(*V)(e.first()), true
+		return *(*V)(e.first()), true, false
 	}
-	if p == expunged() {
-		return value, false
+	if marked(p) {
+		return value, p == storedNil(), p == computing()
 	}
 	if mode != valuesDirect {
-		return *(*V)(p), true
+		return *(*V)(p), true, false
 	}
-	return directValue[V](p), true
+	return *(*V)(unsafe.Pointer(&p)), true, false
 }
 
 // first returns the address of the first value of e, which must be an
@@ -219,14 +239,14 @@ func (e *entry[K, V]) first() unsafe.Pointer {
 	return unsafe.Add(unsafe.Pointer(e), unsafe.Offsetof(entryWithValue[K, V]{}.first))
 }
 
-// trySwap stores value unless the entry is expunged, and returns the p it
-// replaced. It reports ok == false, and stores nothing, if the entry is
-// expunged.
+// trySwap stores value unless the entry is expunged or computing, and
+// returns the p it replaced. It reports ok == false, and stores nothing,
+// if the entry is either: the caller must take the lock.
 func (e *entry[K, V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer, ok bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
-		if p == expunged() {
+		if p == expunged() || p == computing() {
 			return nil, false
 		}
 		if nv == nil {
@@ -239,19 +259,24 @@ func (e *entry[K, V]) trySwap(value V, mode valueMode) (previous unsafe.Pointer,
 }
 
 // tryCompareAndSwap stores new if the entry holds a value equal to old.
-// An expunged entry holds no value, so it never matches.
-func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped bool) {
+// An expunged entry holds no value, so it never matches. It reports busy,
+// having compared nothing, if a Compute of the key runs: the caller must
+// wait for it.
+func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparison) (swapped, busy bool) {
 	var nv unsafe.Pointer
 	for {
 		p := atomic.LoadPointer(&e.p)
+		if p == computing() {
+			return false, true
+		}
 		if v, ok := valueAt(e, p, mode); !ok || !equal(v, old, cmp) {
-			return false
+			return false, false
 		}
 		if nv == nil {
 			nv = valuePointer(new, mode)
 		}
 		if atomic.CompareAndSwapPointer(&e.p, p, nv) {
-			return true
+			return true, false
 		}
 	}
 }
@@ -259,7 +284,8 @@ func (e *entry[K, V]) tryCompareAndSwap(old, new V, mode valueMode, cmp comparis
 // expungeLocked expunges the entry, if it holds a value, and one equal to
 // *old if old is not nil, and returns the p it held, taking the key off c;
 // ok is false if it did not. The caller holds the lock of the entry's
-// segment, and takes the entry out of its table if ok is true. Like ==,
+// segment, has made sure that no Compute of the key runs, and takes the
+// entry out of its table if ok is true. Like ==,
 // it panics if V is an interface type and the value and *old are of the
 // same non-comparable dynamic type.
 func (e *entry[K, V]) expungeLocked(old *V, mode valueMode, cmp comparison, c *counter) (previous unsafe.Pointer, ok bool) {
@@ -283,6 +309,13 @@ func (e *entry[K, V]) expungeLocked(old *V, mode valueMode, cmp comparison, c *c
 // isExpunged reports whether the entry is expunged, which it stays.
 func (e *entry[K, V]) isExpunged() bool {
 	return atomic.LoadPointer(&e.p) == expunged()
+}
+
+// isComputing reports whether a Compute of the entry's key runs. With the
+// segment's lock held, the answer stays true until the caller lets the
+// lock go: only the Compute changes it, with the lock held.
+func (e *entry[K, V]) isComputing() bool {
+	return atomic.LoadPointer(&e.p) == computing()
 }
 
 // A comparison says how CompareAndSwap and CompareAndDelete compare

@@ -241,8 +241,11 @@ func Find[K comparable, V any](m *Map[K, V], key K) (value V, ok bool) {
 	if d == nil {
 		return value, false
 	}
-	if e, _, _ := d.find(key); e != nil {
-		return e.load(d.mode)
+	if e, h, _ := d.find(key); e != nil {
+		if value, ok, busy := e.load(d.mode); !busy {
+			return value, ok
+		}
+		return m.loadComputing(e, h)
 	}
 	return value, false
 }

@@ -64,8 +64,9 @@ import (
 //     byte finds the entry. A table holds at most one entry for a key at
 //     a time.
 //   - An entry's value changes without a lock, from one value to another;
-//     it is expunged, as it leaves the table, with its segment's lock
-//     held (see entry.p).
+//     it is expunged, as it leaves the table, and marked computing while
+//     a Compute of its key runs, with its segment's lock held (see
+//     entry.p and update.go).
 //
 // The classic design, per segment. The table a reader loads is its read
 // snapshot: published through an atomic pointer, read without a lock and
@@ -291,27 +292,53 @@ func (m *Map[K, V]) Load(key K) (value V, ok bool) {
 		if p == unsafe.Pointer(e) {
 			return *(*V)(e.first()), true
 		}
-		if p == expunged() {
-			return value, false
+		if marked(p) {
+			return m.loadMarked(e, p, h)
 		}
 		if d.mode == valuesDirect {
-			return directValue[V](p), true
+			return *(*V)(unsafe.Pointer(&p)), true
 		}
 		return *(*V)(p), true
 	}
 	if overflowed(ctrl) {
-		return loadSlow[K, V](g0, h, key, eq, d.mode)
+		return m.loadSlow(g0, h, key, eq, d.mode)
 	}
 	return value, false
 }
 
 // loadSlow is Load for a key not found in its home group, which
 // overflowed: find goes through the whole probe.
-func loadSlow[K comparable, V any](g0 *group, h uint64, key K, eq keyEq, mode valueMode) (value V, ok bool) {
-	if e, _, _ := find[K, V](g0, h, key, eq); e != nil {
-		return e.load(mode)
+func (m *Map[K, V]) loadSlow(g0 *group, h uint64, key K, eq keyEq, mode valueMode) (value V, ok bool) {
+	e, _, _ := find[K, V](g0, h, key, eq)
+	if e == nil {
+		return value, false
 	}
-	return value, false
+	if value, ok, busy := e.load(mode); !busy {
+		return value, ok
+	}
+	return m.loadComputing(e, h)
+}
+
+// loadMarked is Load for e, an entry of hash h whose p is a sentinel.
+func (m *Map[K, V]) loadMarked(e *entry[K, V], p unsafe.Pointer, h uint64) (value V, ok bool) {
+	switch p {
+	case expunged():
+		return value, false
+	case storedNil():
+		return value, true
+	}
+	return m.loadComputing(e, h)
+}
+
+// loadComputing returns the value of e, an entry of hash h that was
+// computing when the caller loaded it, or ok == false if it holds none.
+// While a Compute of its key runs, the key's value is the one from before
+// it, which only the key's reservation holds: loadComputing takes the
+// segment's lock to read it, but does not wait for the Compute.
+func (m *Map[K, V]) loadComputing(e *entry[K, V], h uint64) (value V, ok bool) {
+	d, s := m.lockSegment(h)
+	defer s.mu.Unlock()
+	return s.loadLocked(e, d.mode)
 }
 
 // Store sets the value for a key.
@@ -340,11 +367,13 @@ func (m *Map[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	e, h, eq := d.find(key)
 	if e != nil {
 		// As in Load: copy a value found straight into the result. An
-		// expunged entry is leaving the table: the key is absent.
+		// expunged entry is leaving the table: the key is absent; that of
+		// a key whose Compute runs holds its value elsewhere: the lock
+		// path reads it.
 		switch p := atomic.LoadPointer(&e.p); {
 		case p == unsafe.Pointer(e):
 			return *(*V)(e.first()), true
-		case p == expunged():
+		case p == expunged(), p == computing():
 		case d.mode == valuesDirect:
 			return directValue[V](p), true
 		default:
@@ -363,58 +392,93 @@ const (
 	storeComputed                  // keep its value, and release the key's compute
 )
 
+// A storeCall is a store that takes the lock of the key's segment: its
+// arguments, and what it made and found.
+type storeCall[K comparable, V any] struct {
+	key   K
+	h     uint64 // the key's hash
+	eq    keyEq  // how to compare keys (see keysEqual)
+	value V
+	kind  storeKind
+
+	e *entry[K, V] // the key's new entry, made once, by the first try that needs it
+
+	old    V    // the key's value before the call (storeSwap) or after it
+	loaded bool // whether the key was present
+}
+
 // storeSlow stores value for key, of hash h, with the lock of its segment
-// held: the key has no entry, or its entry was expunged. eq says how to
+// held: the key has no entry, or its entry was expunged, or a Compute of
+// the key runs, which it waits for if it must write. eq says how to
 // compare keys (see keysEqual). It returns the key's value before the
 // call (storeSwap) or after it (storeIfAbsent, storeComputed), if it had
 // one.
 func (m *Map[K, V]) storeSlow(key K, h uint64, eq keyEq, value V, kind storeKind) (old V, loaded bool) {
-	var e *entry[K, V] // the new entry, made once
+	c := storeCall[K, V]{key: key, h: h, eq: eq, value: value, kind: kind}
 	for {
-		old, loaded, r, d := m.storeLocked(key, h, eq, value, kind, &e)
-		switch r {
-		case inserted:
-			return old, loaded
-		case mustDouble:
+		r, d, wait := m.tryStore(&c)
+		switch {
+		case wait != nil:
+			<-wait.done
+		case r == inserted:
+			return c.old, c.loaded
+		case r == mustDouble:
 			m.double(d)
 		}
 	}
 }
 
-// storeLocked is one attempt of storeSlow. It returns mustDouble or split,
-// having stored nothing, if the key's segment must split, or has, to make
-// room; d is the directory that it found the segment in. *e is the new
-// entry, which it makes if it is nil and needed.
-func (m *Map[K, V]) storeLocked(key K, h uint64, eq keyEq, value V, kind storeKind, e **entry[K, V]) (old V, loaded bool, r insertion, d *directory[K, V]) {
-	d, s := m.lockSegment(h)
+// tryStore is one try of storeSlow, which stores nothing if it reports
+// that the caller must wait for a Compute of the key (wait), or that the
+// key's segment must split, or has, to make room (r is mustDouble or
+// split); d is the directory that it found the segment in.
+func (m *Map[K, V]) tryStore(c *storeCall[K, V]) (r insertion, d *directory[K, V], wait *computation) {
+	d, s := m.lockSegment(c.h)
 	defer s.mu.Unlock()
-	if found, _, _ := find[K, V](s.tab.first(), h, key, eq); found != nil {
-		// It holds a value: an entry is expunged only as it leaves the
-		// table, with the lock held.
-		if kind == storeSwap {
-			prev, _ := found.trySwap(value, d.mode)
-			old, loaded = valueAt(found, prev, d.mode)
-		} else {
-			old, loaded = found.load(d.mode)
-		}
+	found, _, _ := find[K, V](s.tab.first(), c.h, c.key, c.eq)
+	if found != nil {
+		return inserted, d, s.updateLocked(d, found, c)
+	}
+	if c.kind != storeComputed && len(s.computing) != 0 && s.computing[c.key].update {
+		return inserted, d, s.waitLocked(c.key) // a Compute of the absent key runs
+	}
+	if c.e == nil {
+		c.e = newEntry(c.key, c.value, d.mode)
+	}
+	if r = s.insertLocked(d, c.h, c.e); r != inserted {
+		return r, d, nil
+	}
+	if c.kind != storeSwap {
+		c.old = c.value // the value after the call
+	}
+	if c.kind == storeComputed {
+		s.releaseLocked(c.key, nil)
 	} else {
-		if *e == nil {
-			*e = newEntry(key, value, d.mode)
-		}
-		if r = s.insertLocked(d, h, *e); r != inserted {
-			return old, false, r, d
-		}
-		if kind != storeSwap {
-			old = value // the value after the call
-		}
+		s.storedLocked(c.key)
 	}
-	if kind == storeComputed {
-		s.releaseLocked(key, nil)
+	return inserted, d, nil
+}
+
+// updateLocked is tryStore for a key present in s, whose entry is e: it
+// swaps the value, or loads it, as c says, unless c must swap and a
+// Compute of the key runs: then it returns the computation to wait for.
+// The caller holds s.mu.
+func (s *segment[K, V]) updateLocked(d *directory[K, V], e *entry[K, V], c *storeCall[K, V]) (wait *computation) {
+	if c.kind == storeSwap {
+		prev, ok := e.trySwap(c.value, d.mode)
+		if !ok {
+			// An entry in the table is expunged only with the lock held:
+			// a Compute runs.
+			return s.waitLocked(c.key)
+		}
+		c.old, c.loaded = valueAt(e, prev, d.mode)
+		return nil
 	}
-	if !loaded {
-		s.storedLocked(key)
+	c.old, c.loaded = s.loadLocked(e, d.mode)
+	if c.kind == storeComputed {
+		s.releaseLocked(c.key, nil)
 	}
-	return old, loaded, inserted, d
+	return nil
 }
 
 // LoadAndDelete deletes the value for a key, returning the previous value if
@@ -455,10 +519,23 @@ func (m *Map[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 		mustBeComparable[V]("CompareAndSwap")
 		return false
 	}
-	if e, _, _ := d.find(key); e != nil {
-		return e.tryCompareAndSwap(old, new, d.mode, d.cmp)
+	for {
+		e, h, _ := d.find(key)
+		if e == nil {
+			return false
+		}
+		swapped, busy := e.tryCompareAndSwap(old, new, d.mode, d.cmp)
+		if !busy {
+			return swapped
+		}
+		// A Compute of the key runs: if its value from before does not
+		// match, the swap fails now; if it does, it must wait.
+		if v, ok := m.loadComputing(e, h); !ok || !equal(v, old, d.cmp) {
+			return false
+		}
+		m.waitCompute(key, h)
+		d = m.dir.Load()
 	}
-	return false
 }
 
 // CompareAndDelete deletes the entry for key if its value is equal to old. A
@@ -477,12 +554,17 @@ func (m *Map[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	}
 	h, eq := d.hash(key)
 	// A key that is absent, or holds another value, needs no lock: the
-	// look-up says so.
+	// look-up says so; if a Compute of the key runs, it takes the lock
+	// only to read the value from before it.
 	e, g, i := find[K, V](d.slotOf(h).tab.Load(), h, key, eq)
 	if e == nil {
 		return false
 	}
-	if v, ok := e.load(d.mode); !ok || !equal(v, old, d.cmp) {
+	v, ok, busy := e.load(d.mode)
+	if busy {
+		v, ok = m.loadComputing(e, h)
+	}
+	if !ok || !equal(v, old, d.cmp) {
 		return false
 	}
 	_, deleted = m.delete(h, eq, e, g, i, &old)
@@ -548,7 +630,11 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 			if lo < next && hash(&d.hs, e.key) < next {
 				continue
 			}
-			if v, ok := e.load(d.mode); ok && !f(e.key, v) {
+			v, ok, busy := e.load(d.mode)
+			if busy {
+				v, ok = m.loadComputing(e, hash(&d.hs, e.key))
+			}
+			if ok && !f(e.key, v) {
 				return
 			}
 		}
@@ -595,12 +681,11 @@ func (m *Map[K, V]) Clear() {
 	segs := lockAll(d, buf[:0])
 	next := newDirectory[K, V](d.hs, d.mode, d.cmp)
 	first := next.segAt(0)
+	into := func(K) *segment[K, V] { return first }
 	for _, s := range segs {
 		// Computes running for keys of the cleared generation go on, and
-		// store into the next one: their callers wait for them there.
-		for k, c := range s.computing {
-			first.registerLocked(k, c)
-		}
+		// end in the next one: their callers wait for them there.
+		s.handOverLocked(into)
 		s.dropLocked()
 	}
 	m.dir.Store(next)

@@ -79,6 +79,7 @@ var fuzzLetters = map[byte]mapOp{
 	'I': opAll,
 	'K': opKeys,
 	'V': opValues,
+	'U': opCompute,
 }
 
 // fuzzMaxCalls bounds the calls decoded from one input, so that large
@@ -92,7 +93,7 @@ func fuzzArgs(op mapOp) int {
 		return 1
 	case opStore, opLoadOrStore, opSwap, opCompareAndDelete, opLoadOrCompute, opLoadOrTryCompute:
 		return 2
-	case opCompareAndSwap:
+	case opCompareAndSwap, opCompute:
 		return 3
 	}
 	return 0
@@ -266,6 +267,14 @@ func (r linRegister) step(c mapCall, res mapResult) (next linRegister, ok bool) 
 			return linRegister{}, res.ok
 		}
 		return r, !res.ok
+	case opCompute:
+		switch v, op := computeOf(c)(r.value, r.present); op {
+		case syncmap.UpdateOp:
+			return linRegister{v, true}, is(v, true)
+		case syncmap.DeleteOp:
+			return linRegister{}, is(0, false)
+		}
+		return r, is(r.value, r.present)
 	}
 	panic("no model for " + c.op)
 }
@@ -433,7 +442,7 @@ func linRandomCall(rng *rand.Rand) mapCall {
 	ops := [...]mapOp{
 		opLoad, opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete,
 		opSwap, opCompareAndSwap, opCompareAndSwap, opCompareAndDelete,
-		opLoadOrCompute, opLoadOrTryCompute,
+		opLoadOrCompute, opLoadOrTryCompute, opCompute, opCompute,
 	}
 	c := mapCall{
 		op:  ops[rng.Intn(len(ops))],
@@ -721,7 +730,7 @@ type soakState struct {
 	owners     [soakOwners]*refmap.RWMutexMap[int, int] // what each owner wrote
 	ownerRands [soakOwners]*rand.Rand
 	churnSteps [soakChurners]int
-	increments int // successful CompareAndSwaps of the counter
+	increments int // successful CompareAndSwaps and Computes of the counter
 	calls      atomic.Int64
 }
 
@@ -731,8 +740,8 @@ type soakState struct {
 //
 //   - owners apply random calls to keys of their own, and every result must
 //     be what a private reference map returns;
-//   - incrementers CompareAndSwap a counter, which a monitor Loads and must
-//     never see go backwards;
+//   - incrementers add one to a counter, with CompareAndSwap or with
+//     Compute, and a monitor Loads it and must never see it go backwards;
 //   - a ranger checks that Range visits no key twice, that every stable key
 //     is visited with its value, and that values belong to their keys;
 //   - churners insert and delete unique keys, so that segments are swept,
@@ -806,13 +815,24 @@ func (s *soakState) round(t *testing.T, d time.Duration, seed int64) {
 		switch {
 		case g < incrementer:
 			s.own(g-owners, &stop, &calls, fail)
-		case g < monitor:
+		case g == incrementer:
 			local := 0
 			for ; !stop.Load(); calls += 2 {
 				v, _ := s.m.Load(soakCounterKey)
 				if s.m.CompareAndSwap(soakCounterKey, v, v+1) {
 					local++
 				}
+			}
+			increments.Add(int64(local))
+		case g < monitor:
+			// Each Compute adds one, exactly once, overtaken by no
+			// CompareAndSwap of the other incrementer.
+			local := 0
+			for ; !stop.Load(); calls++ {
+				s.m.Compute(soakCounterKey, func(v int, _ bool) (int, syncmap.ComputeOp) {
+					return v + 1, syncmap.UpdateOp
+				})
+				local++
 			}
 			increments.Add(int64(local))
 		case g == monitor:
@@ -857,7 +877,7 @@ func (s *soakState) round(t *testing.T, d time.Duration, seed int64) {
 func (s *soakState) own(g int, stop *atomic.Bool, calls *int, fail func(string, ...any)) {
 	ops := [...]mapOp{
 		opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete,
-		opSwap, opCompareAndSwap, opCompareAndDelete,
+		opSwap, opCompareAndSwap, opCompareAndDelete, opCompute,
 	}
 	rng, ref := s.ownerRands[g], s.owners[g]
 	for ; !stop.Load(); *calls++ {
@@ -1015,7 +1035,7 @@ func (s *soakState) clearAndMix(seed int64, stop *atomic.Bool, calls *int, fail 
 		}
 		r := c.apply(&s.cm)
 		switch c.op {
-		case opLoad, opLoadOrStore, opLoadAndDelete, opSwap:
+		case opLoad, opLoadOrStore, opLoadAndDelete, opSwap, opCompute:
 			if r.ok && !soakValueFits(k, r.value) {
 				fail("cleared map: %s = %s: a value never stored under %d", formatCall(c), formatResult(c.op, r), k)
 				return

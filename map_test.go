@@ -69,13 +69,15 @@ const (
 	opAll              = mapOp("All")
 	opKeys             = mapOp("Keys")
 	opValues           = mapOp("Values")
+	// opCompute's function is computeOf.
+	opCompute = mapOp("Compute")
 )
 
 // mapOps lists each operation once; Load is drawn more often below.
 var mapOps = [...]mapOp{
 	opLoad, opStore, opLoadOrStore, opLoadAndDelete, opDelete, opSwap,
 	opCompareAndSwap, opCompareAndDelete, opRange, opClear, opLoadBurst,
-	opLoadOrCompute, opLoadOrTryCompute, opAll, opKeys, opValues,
+	opLoadOrCompute, opLoadOrTryCompute, opAll, opKeys, opValues, opCompute,
 }
 
 type mapCall struct {
@@ -113,6 +115,22 @@ func tryCompute(v int) (int, error) {
 }
 
 var errOdd = errors.New("odd value")
+
+// computeOf returns the function of c, an opCompute: by c.new modulo 3,
+// it cancels (0), updates (1) or deletes (2). An update stores c.v for an
+// absent key, and for a present one, old with its low bit or the next one
+// flipped, as c.v is even or odd, so that what it stores depends on the
+// value it is given, and stays among the values of the property tests
+// and of the soak's key (soakValue).
+func computeOf(c mapCall) func(old int, loaded bool) (int, syncmap.ComputeOp) {
+	return func(old int, loaded bool) (int, syncmap.ComputeOp) {
+		op := syncmap.ComputeOp((c.new%3 + 3) % 3)
+		if !loaded {
+			return c.v, op
+		}
+		return old ^ (1 + c.v&1), op
+	}
+}
 
 // mapResult is what a call returned, and the map's Len after it. Range
 // results are sorted, since maps iterate in different orders.
@@ -173,6 +191,8 @@ func (c mapCall) apply(m refmap.Interface[int, int]) mapResult {
 		for v := range m.Values() {
 			r.pairs = append(r.pairs, [2]int{v, 0})
 		}
+	case opCompute:
+		r.value, r.ok = m.Compute(c.k, computeOf(c))
 	default:
 		panic("unknown op " + c.op)
 	}

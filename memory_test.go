@@ -23,7 +23,7 @@ func heapOf(fill func() any) (bytes int64, kept any) {
 }
 
 // TestDeletesGiveMemoryBack fills maps, then deletes their keys with no
-// other call in between, and compares the heap each map then holds with
+// other call in between, with Delete or with Compute, and compares the heap each map then holds with
 // the heap of a map that only ever held the keys left: at most twice as
 // much, and a few kilobytes.
 func TestDeletesGiveMemoryBack(t *testing.T) {
@@ -32,8 +32,13 @@ func TestDeletesGiveMemoryBack(t *testing.T) {
 		n = 1 << 15
 	}
 	type value [4]int // 32 bytes
-	for _, left := range []int{0, 1000} {
-		t.Run(fmt.Sprint("left=", left), func(t *testing.T) {
+	deleteOp := func(value, bool) (value, syncmap.ComputeOp) { return value{}, syncmap.DeleteOp }
+	for _, tc := range []struct {
+		left int
+		via  string
+	}{{0, "Delete"}, {1000, "Delete"}, {0, "Compute"}} {
+		left := tc.left
+		t.Run(fmt.Sprint("left=", left, ",via=", tc.via), func(t *testing.T) {
 			fresh, kept := heapOf(func() any {
 				m := new(syncmap.Map[int, value])
 				for k := range left {
@@ -50,7 +55,11 @@ func TestDeletesGiveMemoryBack(t *testing.T) {
 				}
 				full = int64(liveHeap())
 				for k := n - 1; k >= left; k-- {
-					m.Delete(k)
+					if tc.via == "Compute" {
+						m.Compute(k, deleteOp)
+					} else {
+						m.Delete(k)
+					}
 				}
 				return m
 			})
@@ -78,7 +87,7 @@ func TestDeletesGiveMemoryBack(t *testing.T) {
 // must be collected, as they would be from a Go map or a sync.Map, with no
 // other call needed to let them go.
 func TestDeletedKeysAreReleasedAtOnce(t *testing.T) {
-	for _, method := range []string{"Delete", "LoadAndDelete", "CompareAndDelete"} {
+	for _, method := range []string{"Delete", "LoadAndDelete", "CompareAndDelete", "Compute"} {
 		t.Run(method, func(t *testing.T) {
 			var m syncmap.Map[*object, *object]
 			stay := new(object)
@@ -98,6 +107,8 @@ func TestDeletedKeysAreReleasedAtOnce(t *testing.T) {
 					m.LoadAndDelete(k)
 				case "CompareAndDelete":
 					m.CompareAndDelete(k, v)
+				case "Compute":
+					m.Compute(k, func(v *object, _ bool) (*object, syncmap.ComputeOp) { return v, syncmap.DeleteOp })
 				}
 				m.Load(stay)
 			}

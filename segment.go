@@ -37,10 +37,11 @@ type segment[K comparable, V any] struct {
 	// current directory.
 	gone bool
 
-	// computing has a key for each compute of LoadOrCompute or
-	// LoadOrTryCompute that runs for a key of the segment (see compute.go).
-	// It is read and written with mu held, and nil until the first compute.
-	computing map[K]*computation
+	// computing has a reservation for each key of the segment whose
+	// compute callback runs: of LoadOrCompute, LoadOrTryCompute or Compute
+	// (see compute.go). It is read and written with mu held, and nil until
+	// the first compute.
+	computing map[K]reservation
 
 	// computingPeak is the most keys that computing has held since it was
 	// made (see unregisterLocked). It is read and written with mu held.
@@ -213,13 +214,12 @@ func (s *segment[K, V]) splitLocked(d *directory[K, V], h uint64, ones int) {
 	s0.used = s.moveLocked(d, s0.tab, s1.tab)
 	s1.used = s.used - s0.used
 	bit := 63 - s.depth
-	for k, c := range s.computing {
-		dst := s0
+	s.handOverLocked(func(k K) *segment[K, V] {
 		if hash(&d.hs, k)>>bit&1 == 1 {
-			dst = s1
+			return s1
 		}
-		dst.registerLocked(k, c)
-	}
+		return s0
+	})
 	s1.publishLocked(d, h|1<<bit, splitHook)
 	s0.publishLocked(d, h&^(1<<bit), splitHook)
 	d.countDeep(s.depth, -1)

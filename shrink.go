@@ -21,42 +21,60 @@ import (
 
 // delete deletes the key of hash h, whose entry e a look-up found in slot
 // i of group g, if the key still has a value, and one equal to *old if old
-// is not nil, and returns that value. Then it merges the key's segment
-// with its buddy, if the two have become small. eq says how to compare
-// keys (see keysEqual).
+// is not nil, and returns that value; it waits for a Compute of the key
+// to end first. Then it merges the key's segment with its buddy, if the
+// two have become small. eq says how to compare keys (see keysEqual).
 func (m *Map[K, V]) delete(h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted bool) {
-	value, deleted, merge := m.deleteOnce(h, eq, e, g, i, old)
-	if merge {
-		m.merge(h)
+	for {
+		value, deleted, merge, wait := m.deleteOnce(h, eq, e, g, i, old)
+		if wait != nil {
+			<-wait.done
+			continue
+		}
+		if merge {
+			m.merge(h)
+		}
+		return value, deleted
 	}
-	return value, deleted
 }
 
-// deleteOnce is delete but for the merge, which takes the locks of both
-// buddies in their order, and so must be done without the segment's.
-func (m *Map[K, V]) deleteOnce(h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool) {
+// deleteOnce is one try of delete but for the merge, which takes the locks
+// of both buddies in their order, and so must be done without the
+// segment's.
+func (m *Map[K, V]) deleteOnce(h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool, wait *computation) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock() // comparing with *old may panic, as == does
 	return s.deleteLocked(d, h, eq, e, g, i, old)
 }
 
 // deleteLocked is delete for a key of s, with s.mu held: it expunges the
-// key's entry and takes it out of s's table, then halves the table while
-// it is sparse. It reports whether s has become small enough to try to
-// merge it with its buddy. The caller holds s.mu.
-func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool) {
+// key's entry and takes it out of s's table (see takeOutLocked), unless a
+// Compute of the key runs: then it returns the computation to wait for.
+// The caller holds s.mu.
+func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *entry[K, V], g *group, i uintptr, old *V) (value V, deleted, mergeDue bool, wait *computation) {
 	if !s.tab.holds(g) || atomic.LoadPointer(g.slot(i)) != unsafe.Pointer(e) {
 		// The table was replaced since the look-up, or e has left it,
 		// and the key may have a new entry since: look again.
 		if e, g, i = find[K, V](s.tab.first(), h, e.key, eq); e == nil {
-			return value, false, false
+			return value, false, false, nil
 		}
+	}
+	if e.isComputing() {
+		return value, false, false, s.waitLocked(e.key)
 	}
 	p, ok := e.expungeLocked(old, d.mode, d.cmp, d.count)
 	if !ok {
-		return value, false, false
+		return value, false, false, nil
 	}
 	value, _ = valueAt(e, p, d.mode)
+	return value, true, s.takeOutLocked(d, h, g, i), nil
+}
+
+// takeOutLocked takes the expunged entry in slot i of group g, of hash h,
+// out of the table of s, then halves the table while it is sparse. It
+// reports whether s has become small enough to try to merge it with its
+// buddy. The caller holds s.mu.
+func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, g *group, i uintptr) (mergeDue bool) {
 	s.tab.removeLocked(g, i, h)
 	s.used--
 	if n := s.tab.groups(); sparse(s.used, n) {
@@ -65,7 +83,7 @@ func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *
 		}
 		s.rebuildLocked(d, h, n)
 	}
-	return value, true, s.depth > 0 && 2*s.used <= mergeMax()
+	return s.depth > 0 && 2*s.used <= mergeMax()
 }
 
 // merge merges the segment of hash h with its buddy, if they are small
@@ -109,11 +127,9 @@ func (m *Map[K, V]) tryMerge(h uint64) bool {
 	ab := newSegment[K, V](depth-1, groupsFor(a.used+b.used))
 	defer ab.mu.Unlock()
 	ab.used = a.moveLocked(d, ab.tab, nil) + b.moveLocked(d, ab.tab, nil)
-	for _, s := range []*segment[K, V]{a, b} {
-		for k, c := range s.computing {
-			ab.registerLocked(k, c)
-		}
-	}
+	into := func(K) *segment[K, V] { return ab }
+	a.handOverLocked(into)
+	b.handOverLocked(into)
 	ab.publishLocked(d, h, splitHook)
 	d.countDeep(depth, -2)
 	d.countDeep(depth-1, 1)

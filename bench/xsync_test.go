@@ -7,6 +7,7 @@ import (
 	"iter"
 	"testing"
 
+	"github.com/gosyncmap/syncmap"
 	"github.com/gosyncmap/syncmap/internal/mapbench"
 	"github.com/gosyncmap/syncmap/internal/refmap"
 	"github.com/puzpuzpuz/xsync/v4"
@@ -149,6 +150,20 @@ func (m *xsyncMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (act
 		return actual, false, err
 	}
 	return actual, loaded, nil
+}
+
+// Compute is xsync's own, whose ops are named as Map's.
+func (m *xsyncMap[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool) {
+	return m.m.Compute(key, func(old V, loaded bool) (V, xsync.ComputeOp) {
+		v, op := f(old, loaded)
+		switch op {
+		case syncmap.UpdateOp:
+			return v, xsync.UpdateOp
+		case syncmap.DeleteOp:
+			return v, xsync.DeleteOp
+		}
+		return v, xsync.CancelOp
+	})
 }
 
 func (m *xsyncMap[K, V]) All() iter.Seq2[K, V] { return m.m.All() }

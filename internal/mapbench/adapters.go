@@ -7,6 +7,7 @@ import (
 	"iter"
 	"sync"
 
+	"github.com/gosyncmap/syncmap"
 	"github.com/gosyncmap/syncmap/internal/refmap"
 )
 
@@ -68,6 +69,35 @@ func (m *SyncMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actu
 	return refmap.LoadThenTryStore(m, key, compute)
 }
 
+// Compute is what sync.Map's users write instead: a Load, then a
+// CompareAndSwap, LoadOrStore or CompareAndDelete that fails if another
+// write came first, and then f runs again. It needs a comparable V, as
+// sync.Map's CompareAndSwap does.
+func (m *SyncMap[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool) {
+	for {
+		old, loaded := m.Load(key)
+		v, op := f(old, loaded)
+		switch {
+		case op == syncmap.CancelOp:
+			return old, loaded
+		case op == syncmap.DeleteOp && !loaded:
+			return actual, false
+		case op == syncmap.DeleteOp:
+			if m.m.CompareAndDelete(key, old) {
+				return actual, false
+			}
+		case loaded:
+			if m.m.CompareAndSwap(key, old, v) {
+				return v, true
+			}
+		default:
+			if _, loaded := m.m.LoadOrStore(key, v); !loaded {
+				return v, true
+			}
+		}
+	}
+}
+
 func (m *SyncMap[K, V]) All() iter.Seq2[K, V] { return refmap.All(m.Range) }
 func (m *SyncMap[K, V]) Keys() iter.Seq[K]    { return refmap.Keys(m.Range) }
 func (m *SyncMap[K, V]) Values() iter.Seq[V]  { return refmap.Values(m.Range) }
@@ -124,6 +154,15 @@ func (m *PlainMap[K, V]) LoadOrTryCompute(key K, _ func() (V, error)) (actual V,
 		panic(errPlainWrite)
 	}
 	return actual, true, nil
+}
+
+// Compute may only cancel: anything else would write.
+func (m *PlainMap[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool) {
+	old, loaded := m.m[key]
+	if _, op := f(old, loaded); op != syncmap.CancelOp {
+		panic(errPlainWrite)
+	}
+	return old, loaded
 }
 
 func (m *PlainMap[K, V]) All() iter.Seq2[K, V] { return refmap.All(m.Range) }

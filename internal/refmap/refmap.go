@@ -12,6 +12,8 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gosyncmap/syncmap"
 )
 
 // Interface is the method set that syncmap.Map shares with the reference
@@ -32,6 +34,7 @@ type Interface[K comparable, V any] interface {
 	Len() int
 	LoadOrCompute(key K, compute func() V) (actual V, loaded bool)
 	LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error)
+	Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool)
 	All() iter.Seq2[K, V]
 	Keys() iter.Seq[K]
 	Values() iter.Seq[V]
@@ -161,6 +164,23 @@ func (m *RWMutexMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, loa
 
 func (m *RWMutexMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
 	return LoadThenTryStore(m, key, compute)
+}
+
+// Compute runs f with the write lock held: f must not use the map.
+func (m *RWMutexMap[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, loaded := m.m[key]
+	v, op := f(old, loaded)
+	switch op {
+	case syncmap.UpdateOp:
+		m.storeLocked(key, v)
+		return v, true
+	case syncmap.DeleteOp:
+		delete(m.m, key)
+		return actual, false
+	}
+	return old, loaded
 }
 
 // LoadThenStore is LoadOrCompute built from Load and LoadOrStore, as users of
@@ -355,6 +375,29 @@ func (m *DeepCopyMap[K, V]) LoadOrCompute(key K, compute func() V) (actual V, lo
 
 func (m *DeepCopyMap[K, V]) LoadOrTryCompute(key K, compute func() (V, error)) (actual V, loaded bool, err error) {
 	return LoadThenTryStore(m, key, compute)
+}
+
+// Compute runs f with the writers' lock held: f must not write the map.
+func (m *DeepCopyMap[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op syncmap.ComputeOp)) (actual V, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, loaded := m.snapshot()[key]
+	v, op := f(old, loaded)
+	switch op {
+	case syncmap.UpdateOp:
+		dirty := m.dirtyLocked()
+		dirty[key] = v
+		m.publishLocked(dirty)
+		return v, true
+	case syncmap.DeleteOp:
+		if loaded {
+			dirty := m.dirtyLocked()
+			delete(dirty, key)
+			m.publishLocked(dirty)
+		}
+		return actual, false
+	}
+	return old, loaded
 }
 
 func (m *DeepCopyMap[K, V]) All() iter.Seq2[K, V] { return All(m.Range) }
