@@ -3,10 +3,7 @@
 
 package syncmap
 
-import (
-	"sync/atomic"
-	"unsafe"
-)
+import "sync/atomic"
 
 // LoadOrCompute returns the existing value for the key if present.
 // Otherwise, it calls compute, stores its result and returns it. The loaded
@@ -84,10 +81,11 @@ func (c computeFunc[V]) call() (V, error) {
 	return c.tf()
 }
 
-// A reservation is a key's place in its segment's computing map, which
-// has one for each key whose compute callback runs: of a LoadOrCompute or
-// LoadOrTryCompute, which other writes of the key may overtake, or of a
-// Compute, which every write of the key waits for.
+// A reservation is an absent key's place in its segment's computing map,
+// which has one for each absent key whose compute callback runs: of a
+// LoadOrCompute or LoadOrTryCompute, which other writes of the key may
+// overtake, or of a Compute, which every write of the key waits for. (A
+// Compute of a present key marks its entry instead: see update.go.)
 type reservation struct {
 	// wait is what the callers waiting for the compute share, or nil while
 	// nobody waits, so that an uncontended compute allocates nothing for
@@ -96,11 +94,6 @@ type reservation struct {
 
 	// update is set for a Compute.
 	update bool
-
-	// before is, for a Compute of a present key, the p that the key's
-	// entry held when the Compute began: the key's value while the entry
-	// is marked computing (see entry.p). It is nil otherwise.
-	before unsafe.Pointer
 }
 
 // A computation is what the callers waiting for a compute share.
@@ -201,12 +194,16 @@ func (s *segment[K, V]) unregisterLocked(key K) {
 // allocation.
 const computingKept = 8
 
-// handOverLocked registers the reservations of s, which is being replaced,
-// with dst(key), the segment that takes each key. The caller holds the
-// locks of s and of the segments dst returns.
+// handOverLocked registers the reservations and updates of s, which is
+// being replaced, with dst(key), the segment that takes each key. The
+// caller holds the locks of s and of the segments dst returns.
 func (s *segment[K, V]) handOverLocked(dst func(key K) *segment[K, V]) {
 	for k, r := range s.computing {
 		dst(k).registerLocked(k, r)
+	}
+	for _, u := range s.updating {
+		t := dst(u.e.key)
+		t.updating = append(t.updating, u)
 	}
 }
 
@@ -230,7 +227,7 @@ func (s *segment[K, V]) storedLocked(key K) {
 func (s *segment[K, V]) loadLocked(e *entry[K, V], mode valueMode) (value V, ok bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == computing() {
-		p = s.computing[e.key].before
+		p = s.updating[s.updateOf(e)].before
 	}
 	return valueAt(e, p, mode)
 }

@@ -469,7 +469,7 @@ func (s *segment[K, V]) updateLocked(d *directory[K, V], e *entry[K, V], c *stor
 		if !ok {
 			// An entry in the table is expunged only with the lock held:
 			// a Compute runs.
-			return s.waitLocked(c.key)
+			return s.waitUpdateLocked(e)
 		}
 		c.old, c.loaded = valueAt(e, prev, d.mode)
 		return nil

@@ -151,6 +151,14 @@ func BenchmarkSwapExistingTyped(b *testing.B) {
 	mapbench.SwapExistingTyped(b, impls)
 }
 
+func BenchmarkComputeCounters(b *testing.B) {
+	mapbench.ComputeCounters(b, impls)
+}
+
+func BenchmarkComputeMix(b *testing.B) {
+	mapbench.ComputeMix(b, impls)
+}
+
 func BenchmarkCompareAndSwapCollision(b *testing.B) {
 	mapbench.CompareAndSwapCollision(b, impls)
 }

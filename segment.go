@@ -46,6 +46,11 @@ type segment[K comparable, V any] struct {
 	// computingPeak is the most keys that computing has held since it was
 	// made (see unregisterLocked). It is read and written with mu held.
 	computingPeak int
+
+	// updating has the entry that each Compute that runs for a key of the
+	// segment marked computing, if the key was present when it began (see
+	// update.go). It is read and written with mu held.
+	updating []markedEntry[K, V]
 }
 
 // entryAt returns the entry of slot i of g, a group of a table of s.
@@ -271,4 +276,5 @@ func (s *segment[K, V]) dropLocked() {
 	s.gone = true
 	s.tab = nil
 	s.computing = nil
+	s.updating = nil
 }

@@ -60,7 +60,7 @@ func (s *segment[K, V]) deleteLocked(d *directory[K, V], h uint64, eq keyEq, e *
 		}
 	}
 	if e.isComputing() {
-		return value, false, false, s.waitLocked(e.key)
+		return value, false, false, s.waitUpdateLocked(e)
 	}
 	p, ok := e.expungeLocked(old, d.mode, d.cmp, d.count)
 	if !ok {

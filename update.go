@@ -66,6 +66,9 @@ const (
 // waiting for f; writes of the key wait for f to return. So a call from f
 // that writes the key itself, or computes it, waits for itself forever.
 //
+// A Clear while f runs does not wait for it: the Compute takes effect
+// before the Clear, which deletes what it stores.
+//
 // If f panics, the panic reaches the caller of Compute, the key keeps the
 // value it had before the call, and the writes of the key that waited for
 // f go on.
@@ -105,19 +108,27 @@ func (m *Map[K, V]) Compute(key K, f func(old V, loaded bool) (new V, op Compute
 	return m.endUpdate(&u, value, op)
 }
 
-// An update is a Compute of key: the key's entry, and what the entry held
-// when the update began, which it holds again if the update is canceled.
+// An update is a Compute of key: its hash, and the marked entry of the
+// key, if it was present.
 type update[K comparable, V any] struct {
 	key K
 	h   uint64 // the key's hash
 	eq  keyEq  // how to compare keys (see keysEqual)
+	markedEntry[K, V]
+}
 
-	e      *entry[K, V]   // the key's entry, marked computing, or nil if the key was absent
+// A markedEntry is an entry marked computing, with what it held when its
+// Compute began, which it holds again if the Compute is canceled. The
+// key's segment has it in its updating list while the Compute runs.
+type markedEntry[K comparable, V any] struct {
+	e      *entry[K, V]   // nil if the key was absent
 	before unsafe.Pointer // the p that e held
+	wait   *computation   // the callers waiting for the Compute, or nil while there are none
 }
 
 // beginUpdate reserves u's key for the caller, once no other compute of it
-// runs, and marks its entry computing, if it has one.
+// runs: it marks the key's entry computing, if the key is present, and
+// registers the update with the key's segment.
 func (m *Map[K, V]) beginUpdate(u *update[K, V]) {
 	for {
 		wait := m.tryBeginUpdate(u)
@@ -133,18 +144,25 @@ func (m *Map[K, V]) beginUpdate(u *update[K, V]) {
 func (m *Map[K, V]) tryBeginUpdate(u *update[K, V]) (wait *computation) {
 	_, s := m.lockSegment(u.h)
 	defer s.mu.Unlock()
-	if _, running := s.computing[u.key]; running {
-		return s.waitLocked(u.key)
+	if len(s.computing) != 0 {
+		if _, running := s.computing[u.key]; running {
+			// A LoadOrCompute, or a Compute, of the key while it was
+			// absent.
+			return s.waitLocked(u.key)
+		}
 	}
 	u.e, _, _ = find[K, V](s.tab.first(), u.h, u.key, u.eq)
-	if u.e != nil {
+	switch {
+	case u.e != nil && u.e.isComputing():
+		return s.waitUpdateLocked(u.e)
+	case u.e != nil:
 		u.before = u.e.markComputingLocked()
-	}
-	// A key that is not equal to itself, such as a NaN, is never found,
-	// so no other call can wait for it: it runs unregistered, so that
-	// computing does not keep it forever.
-	if u.key == u.key {
-		s.registerLocked(u.key, reservation{update: true, before: u.before})
+		s.updating = append(s.updating, u.markedEntry)
+	case u.key == u.key:
+		// A key that is not equal to itself, such as a NaN, is never
+		// found, so no other call can wait for it: it runs unregistered,
+		// so that computing does not keep it forever.
+		s.registerLocked(u.key, reservation{update: true})
 	}
 	return nil
 }
@@ -159,6 +177,46 @@ func (e *entry[K, V]) markComputingLocked() (before unsafe.Pointer) {
 		if atomic.CompareAndSwapPointer(&e.p, p, computing()) {
 			return p
 		}
+	}
+}
+
+// updateOf returns the index in s.updating of the update of e, an entry
+// of s marked computing. The caller holds s.mu.
+func (s *segment[K, V]) updateOf(e *entry[K, V]) int {
+	for i := range s.updating {
+		if s.updating[i].e == e {
+			return i
+		}
+	}
+	panic("syncmap: internal error: an entry marked computing has no update")
+}
+
+// waitUpdateLocked returns the computation that the callers waiting for
+// the update of e, an entry of s marked computing, share. The caller holds
+// s.mu, and waits for done to be closed once it lets it go.
+func (s *segment[K, V]) waitUpdateLocked(e *entry[K, V]) *computation {
+	u := &s.updating[s.updateOf(e)]
+	if u.wait == nil {
+		u.wait = &computation{done: make(chan struct{})}
+	}
+	return u.wait
+}
+
+// endUpdateLocked forgets the update of e, an entry of s, and wakes the
+// callers waiting for it: they need the segment's lock to look at the key
+// again, so they see what the caller stores before letting it go. The
+// caller holds s.mu.
+func (s *segment[K, V]) endUpdateLocked(e *entry[K, V]) {
+	i := s.updateOf(e)
+	if w := s.updating[i].wait; w != nil {
+		close(w.done)
+	}
+	last := len(s.updating) - 1
+	s.updating[i] = s.updating[last]
+	s.updating[last] = markedEntry[K, V]{} // keeps nothing alive
+	s.updating = s.updating[:last]
+	if last == 0 && cap(s.updating) > computingKept {
+		s.updating = nil // as for computing (see unregisterLocked)
 	}
 }
 
@@ -179,9 +237,7 @@ func (m *Map[K, V]) endUpdate(u *update[K, V], value V, op ComputeOp) (actual V,
 	mergeDue := false
 	func() {
 		defer s.mu.Unlock()
-		// Nothing but a Clear takes the entry out meanwhile: the update
-		// then took effect before the Clear, which deleted its result.
-		e, g, i := find[K, V](s.tab.first(), u.h, u.key, u.eq)
+		s.endUpdateLocked(u.e)
 		switch op {
 		case CancelOp:
 			atomic.StorePointer(&u.e.p, u.before)
@@ -191,12 +247,14 @@ func (m *Map[K, V]) endUpdate(u *update[K, V], value V, op ComputeOp) (actual V,
 			actual, ok = value, true
 		case DeleteOp:
 			atomic.StorePointer(&u.e.p, expunged())
-			if e == u.e {
+			// Nothing but a Clear takes the entry out meanwhile: the
+			// update then took effect before the Clear, and the entry is
+			// no longer in the table.
+			if e, g, i := find[K, V](s.tab.first(), u.h, u.key, u.eq); e == u.e {
 				d.count.add(e.addr(), -1)
 				mergeDue = s.takeOutLocked(d, u.h, g, i)
 			}
 		}
-		s.releaseLocked(u.key, nil)
 	}()
 	if mergeDue {
 		m.merge(u.h)
@@ -218,7 +276,7 @@ func (m *Map[K, V]) computeToWaitFor(key K, h uint64) *computation {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()
 	if e, _, _ := d.find(key); e != nil && e.isComputing() {
-		return s.waitLocked(key)
+		return s.waitUpdateLocked(e)
 	}
 	return nil
 }

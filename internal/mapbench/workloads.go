@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gosyncmap/syncmap"
 	"github.com/gosyncmap/syncmap/internal/refmap"
 )
 
@@ -504,6 +505,51 @@ func SwapMostlyHits(b *testing.B, impls Impls) { benchSwap(b, impls, 1023, 1) }
 // SwapMostlyMisses measures short-lived keys: on a map of 1 key,
 // 1023 of every 1024 calls Swap a new key in and delete it.
 func SwapMostlyMisses(b *testing.B, impls Impls) { benchSwap(b, impls, 1, 1023) }
+
+// addOne is the function of ComputeCounters: one more.
+func addOne(old int, _ bool) (int, syncmap.ComputeOp) { return old + 1, syncmap.UpdateOp }
+
+// ComputeCounters measures counters, the commonest read-modify-write: on a
+// map of 1024 keys, each call adds one to a key with Compute (sync.Map's
+// users write it as a Load and a CompareAndSwap, again until it succeeds).
+func ComputeCounters(b *testing.B, impls Impls) {
+	const size = 1024
+	runBenchmark(b, impls.Int, benchmark[int, int]{
+		setup: prefilled(size),
+		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
+			for ; pb.Next(); i++ {
+				m.Compute(i%size, addOne)
+			}
+		},
+	})
+}
+
+// ComputeMix measures Compute doing each of the three things it can: on a
+// map of 1024 keys, of every 8 calls on a present key, 5 add one, 2
+// cancel, seeing the value is large enough, and 1 deletes the key; a call
+// on an absent key stores it again.
+func ComputeMix(b *testing.B, impls Impls) {
+	const size = 1024
+	runBenchmark(b, impls.Int, benchmark[int, int]{
+		setup: prefilled(size),
+		perG: func(_ *testing.B, pb *pb, i int, m refmap.Interface[int, int]) {
+			for ; pb.Next(); i++ {
+				op := i % 8
+				m.Compute(i/8%size, func(old int, loaded bool) (int, syncmap.ComputeOp) {
+					switch {
+					case !loaded:
+						return 1, syncmap.UpdateOp
+					case op < 5:
+						return old + 1, syncmap.UpdateOp
+					case op < 7:
+						return old, syncmap.CancelOp
+					}
+					return old, syncmap.DeleteOp
+				})
+			}
+		},
+	})
+}
 
 // CompareAndSwapCollision measures every goroutine changing the
 // value of the same key with CompareAndSwap, and changing it back when it

@@ -120,7 +120,7 @@ type group struct {
 var groups = []group{
 	{"Look-ups (hits and misses, key and value types, large map)", []string{"LoadMostly", "LargeMapLoad", "TypeCache", "LoadOrComputeHit"}},
 	{"Caches that grow, fill and evict", []string{"Cache"}},
-	{"Updates of present keys", []string{"Swap", "CompareAndSwap", "LoadOrStoreExisting", "LoadOrStoreCollision"}},
+	{"Updates of present keys", []string{"Swap", "CompareAndSwap", "LoadOrStoreExisting", "LoadOrStoreCollision", "Compute"}},
 	{"Keys that come and go", []string{"Adversarial", "LoadAndDelete", "DeleteCollision", "CompareAndDelete", "LoadOrStoreUnique", "LoadOrStoreBalanced", "LoadOrCompute", "Len", "DeleteMatching"}},
 	{"Iteration", []string{"Range"}},
 }
