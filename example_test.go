@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gosyncmap/syncmap"
 )
@@ -83,12 +84,41 @@ func ExampleMap_Range() {
 	// Output: [a b c] 6
 }
 
-// CompareAndSwap updates a value only if nobody changed it since it was
-// read: here, a counter that concurrent goroutines increment without losing
-// an update.
+// CompareAndSwap changes a value only if it is still the one expected:
+// here, a job is claimed by the one worker that moves it from "queued" to
+// its own name.
 func ExampleMap_CompareAndSwap() {
+	var jobs syncmap.Map[string, string]
+	jobs.Store("build", "queued")
+
+	var wg sync.WaitGroup
+	var winners atomic.Int32
+	for _, worker := range []string{"w1", "w2", "w3"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if jobs.CompareAndSwap("build", "queued", worker) {
+				winners.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Println(winners.Load())
+	// A missing key never compares equal, not even to the zero value.
+	fmt.Println(jobs.CompareAndSwap("test", "", "w1"))
+	// Output:
+	// 1
+	// false
+}
+
+// Compute updates a key with a function of its value, atomically: here, a
+// counter that concurrent goroutines add to without losing an update, and
+// without retrying.
+func ExampleMap_Compute() {
 	var counters syncmap.Map[string, int]
-	counters.Store("hits", 0)
+	add := func(old int, loaded bool) (int, syncmap.ComputeOp) {
+		return old + 1, syncmap.UpdateOp // absent: old is 0
+	}
 
 	var wg sync.WaitGroup
 	for range 8 {
@@ -96,12 +126,7 @@ func ExampleMap_CompareAndSwap() {
 		go func() {
 			defer wg.Done()
 			for range 100 {
-				for {
-					old, _ := counters.Load("hits")
-					if counters.CompareAndSwap("hits", old, old+1) {
-						break
-					}
-				}
+				counters.Compute("hits", add)
 			}
 		}()
 	}
@@ -109,11 +134,43 @@ func ExampleMap_CompareAndSwap() {
 
 	hits, _ := counters.Load("hits")
 	fmt.Println(hits)
-	// A missing key never compares equal, not even to the zero value.
-	fmt.Println(counters.CompareAndSwap("misses", 0, 1))
+	// Output: 800
+}
+
+// Compute can delete a key, or leave it as it is, depending on its value:
+// here, a set of members kept per room, from which a room goes once its
+// last member leaves.
+func ExampleMap_Compute_deleteWhenEmpty() {
+	var rooms syncmap.Map[string, []string]
+	join := func(room, who string) {
+		rooms.Compute(room, func(members []string, _ bool) ([]string, syncmap.ComputeOp) {
+			// A new slice: readers may still hold the old one.
+			return append(slices.Clone(members), who), syncmap.UpdateOp
+		})
+	}
+	leave := func(room, who string) {
+		rooms.Compute(room, func(members []string, loaded bool) ([]string, syncmap.ComputeOp) {
+			i := slices.Index(members, who)
+			switch {
+			case i < 0:
+				return members, syncmap.CancelOp // not a member: nothing to do
+			case len(members) == 1:
+				return nil, syncmap.DeleteOp
+			}
+			return slices.Delete(slices.Clone(members), i, i+1), syncmap.UpdateOp
+		})
+	}
+
+	join("go", "ann")
+	join("go", "bob")
+	leave("go", "carl")
+	leave("go", "ann")
+	fmt.Println(rooms.Load("go"))
+	leave("go", "bob")
+	fmt.Println(rooms.Load("go"))
 	// Output:
-	// 800
-	// false
+	// [bob] true
+	// [] false
 }
 
 // LoadOrCompute builds a value only when the key is missing, and only once
