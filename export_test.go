@@ -110,7 +110,8 @@ func Tables[K comparable, V any](m *Map[K, V]) (tables map[any]bool, depth int) 
 // m's directory and segments, or nil: the directory holds each segment at
 // the slots its hash prefix selects, with its current table; it counts its
 // deep segments right; every segment counts its full slots right and holds
-// no expunged entry; a key's probe reaches its slot, every group before it
+// no expunged entry, and an update for each entry marked computing; a
+// key's probe reaches its slot, every group before it
 // counting the overflow; the overflow counts add up to the groups that the
 // probes go past; no key is in two slots.
 //
@@ -188,6 +189,9 @@ func (s *segment[K, V]) check(d *directory[K, V]) error {
 			if e.isExpunged() {
 				return fmt.Errorf("key %v has an expunged entry in the table", e.key)
 			}
+			if e.isComputing() && !s.hasUpdate(e) {
+				return fmt.Errorf("key %v is marked computing, but its segment has no update of it", e.key)
+			}
 			h := hash(&d.hs, e.key)
 			if uint64(ctrl>>(8*b.first())&0xff) != h2(h) {
 				return fmt.Errorf("key %v under a control byte that is not its h2", e.key)
@@ -210,6 +214,13 @@ func (s *segment[K, V]) check(d *directory[K, V]) error {
 	}
 	if used != s.used {
 		return fmt.Errorf("%d full slots; counted %d", used, s.used)
+	}
+	for _, u := range s.updating {
+		// An update of a cleared generation's entry is handed to the
+		// next generation's first segment, without the entry.
+		if seen[u.e] && !u.e.isComputing() {
+			return fmt.Errorf("key %v has an update, but is not marked computing", u.e.key)
+		}
 	}
 	for g := range n {
 		if c := int(atomic.LoadUint64(&t.first().at(uintptr(g)).ctrl) >> overflowShift); c != passed[g] && c != overflowMax {
@@ -248,4 +259,14 @@ func Find[K comparable, V any](m *Map[K, V], key K) (value V, ok bool) {
 		return m.loadComputing(e, h)
 	}
 	return value, false
+}
+
+// hasUpdate reports whether s has an update of e. The caller holds s.mu.
+func (s *segment[K, V]) hasUpdate(e *entry[K, V]) bool {
+	for _, u := range s.updating {
+		if u.e == e {
+			return true
+		}
+	}
+	return false
 }

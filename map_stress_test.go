@@ -1280,6 +1280,12 @@ func TestPanicsLeaveMapUsable(t *testing.T) {
 		{"Range", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool { panic("f") })
 		}},
+		{"Compute", func(m refmap.Interface[int, any]) {
+			m.Compute(1, func(any, bool) (any, syncmap.ComputeOp) { panic("f") })
+		}},
+		{"Compute of an absent key", func(m refmap.Interface[int, any]) {
+			m.Compute(3, func(any, bool) (any, syncmap.ComputeOp) { panic("f") })
+		}},
 		{"Range after writes", func(m refmap.Interface[int, any]) {
 			m.Range(func(int, any) bool {
 				m.Store(5, 5) // a new key
@@ -1512,6 +1518,9 @@ var keyMethods = []struct {
 	}},
 	{"LoadOrTryCompute", func(m *syncmap.Map[any, int], k any) {
 		m.LoadOrTryCompute(k, func() (int, error) { return 1, nil })
+	}},
+	{"Compute", func(m *syncmap.Map[any, int], k any) {
+		m.Compute(k, func(int, bool) (int, syncmap.ComputeOp) { return 1, syncmap.UpdateOp })
 	}},
 }
 

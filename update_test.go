@@ -270,9 +270,9 @@ func TestComputeCountsExactlyOnce(t *testing.T) {
 		goroutines = 8
 		keys       = 4
 	)
-	perG := 2000
+	perG := 500
 	if testing.Short() {
-		perG = 300
+		perG = 200
 	}
 	for _, tv := range tableVariants {
 		t.Run(tv.name, func(t *testing.T) {
