@@ -32,7 +32,8 @@ func expunged() unsafe.Pointer { return unsafe.Pointer(&sentinels.expunged) }
 func storedNil() unsafe.Pointer { return unsafe.Pointer(&sentinels.storedNil) }
 
 // computing marks an entry whose key's Compute runs: until it ends, the
-// key's value is the one its reservation holds (see reservation.before).
+// key's value is the one its segment's updating list holds for it (see
+// update.go).
 func computing() unsafe.Pointer { return unsafe.Pointer(&sentinels.computing) }
 
 // marked reports whether p is one of the sentinels.
@@ -55,17 +56,17 @@ type entry[K comparable, V any] struct {
 	//     readers that loaded its slot before still find it, and take its
 	//     key for absent; a store must take the lock and add a new entry.
 	//   - computing: a Compute of the key runs (see update.go). The key is
-	//     present, with the value that its reservation in the segment's
-	//     computing map holds; readers take the segment's lock to read it
-	//     there, and writers wait for the Compute to end.
+	//     present, with the value that the segment's updating list holds
+	//     for the entry; readers take the segment's lock to read it there,
+	//     and writers wait for the Compute to end.
 	//
 	// Transitions: value -> value needs no lock; value -> expunged happens
 	// only with the segment's lock held, by the delete that then takes the
 	// entry out of the table before letting the lock go. value ->
 	// computing, and back from computing to a value or to expunged, happen
-	// only with the segment's lock held, by the Compute that holds the
-	// key's reservation, and by no other call. So every entry that a
-	// holder of the lock finds in the table holds a value or computing.
+	// only with the segment's lock held, by the Compute that marked it,
+	// and by no other call. So every entry that a holder of the lock finds
+	// in the table holds a value or computing.
 	// Nothing leaves expunged: a value can never be stored in an entry that
 	// no table holds.
 	//
@@ -216,7 +217,7 @@ func directValue[V any](p unsafe.Pointer) (value V) {
 
 // load returns e's value, or ok == false if it holds none, unless a
 // Compute of its key runs: then it returns busy == true, and the value is
-// in the key's reservation (see Map.loadComputing). It is written out,
+// in the segment's updating list (see Map.loadComputing). It is written out,
 // rather than made of ref, to stay cheap enough for the compiler to inline
 // into Range's loop, which calls f with the value.
 func (e *entry[K, V]) load(mode valueMode) (value V, ok, busy bool) {

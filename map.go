@@ -333,8 +333,8 @@ func (m *Map[K, V]) loadMarked(e *entry[K, V], p unsafe.Pointer, h uint64) (valu
 // loadComputing returns the value of e, an entry of hash h that was
 // computing when the caller loaded it, or ok == false if it holds none.
 // While a Compute of its key runs, the key's value is the one from before
-// it, which only the key's reservation holds: loadComputing takes the
-// segment's lock to read it, but does not wait for the Compute.
+// it, which only the segment's updating list holds: loadComputing takes
+// the segment's lock to read it, but does not wait for the Compute.
 func (m *Map[K, V]) loadComputing(e *entry[K, V], h uint64) (value V, ok bool) {
 	d, s := m.lockSegment(h)
 	defer s.mu.Unlock()

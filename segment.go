@@ -37,10 +37,10 @@ type segment[K comparable, V any] struct {
 	// current directory.
 	gone bool
 
-	// computing has a reservation for each key of the segment whose
-	// compute callback runs: of LoadOrCompute, LoadOrTryCompute or Compute
-	// (see compute.go). It is read and written with mu held, and nil until
-	// the first compute.
+	// computing has a reservation for each absent key of the segment
+	// whose compute callback runs: of LoadOrCompute, LoadOrTryCompute or
+	// Compute (see compute.go). It is read and written with mu held, and
+	// nil until the first compute.
 	computing map[K]reservation
 
 	// computingPeak is the most keys that computing has held since it was

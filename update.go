@@ -11,26 +11,36 @@ import (
 // Compute, an update of one key that no other write of it overtakes, with
 // no lock held while its function runs.
 //
-// A Compute reserves its key in the segment's computing map, with the
-// segment's lock held, once no other compute of the key runs; if the key
-// is present, it also marks the key's entry computing, keeping the value
-// that the entry held in the reservation. Then it lets the lock go and
-// runs the function. Until it takes the lock again to store the result,
-// every write of the key waits:
+// A Compute takes the segment's lock, once no other compute of the key
+// runs, and holds the key for itself: if the key is present, it marks the
+// key's entry computing, and adds the entry, with what it held, to the
+// segment's updating list; if the key is absent, it registers an update
+// in the segment's computing map, where LoadOrCompute registers its
+// computes. Then it lets the lock go and runs the function. Until it takes
+// the lock again to store the result, every write of the key waits:
 //
 //   - lock-free writers (Swap, CompareAndSwap) find the entry computing,
 //     which is not a value they can replace, and take the lock;
 //   - every write that takes the lock (a store of an absent key, a
-//     delete, a LoadOrCompute, another Compute) finds the reservation,
-//     and waits for the Compute to end.
+//     delete, a LoadOrCompute, another Compute) finds the entry marked, or
+//     the key registered, and waits for the Compute to end.
 //
 // Readers never wait: a Load that finds the entry computing takes the
-// segment's lock, for as long as a look-up in the computing map takes, and
-// returns the value from before the Compute. Marking the entry, rather
-// than counting the computes of a segment for writers to check, keeps the
-// check off every write that meets no Compute: a lock-free writer already
-// compares the entry's state with a sentinel, expunged, and computing is
-// another, which no compare-and-swap from a value can overtake.
+// segment's lock, for as long as a look-up in the updating list takes,
+// and returns the value from before the Compute; so do a CompareAndSwap or
+// CompareAndDelete whose old value is not that value, which change
+// nothing. Marking the entry, rather than counting the computes of a
+// segment for writers to check, keeps the check off every write that
+// meets no Compute: a lock-free writer already compares the entry's state
+// with a sentinel, expunged, and computing is another, which no
+// compare-and-swap from a value can overtake. The updating list is found
+// by the entry, not by the key, so that a Compute of a present key hashes
+// nothing into a Go map.
+//
+// A Clear while the function runs hands the update over to the next
+// generation, where readers of the marked entry still find it, but the
+// key is absent: the Compute takes effect before the Clear, and whatever
+// it stores is cleared.
 
 // A ComputeOp is what [Map.Compute] does once its function returns.
 type ComputeOp int
