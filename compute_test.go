@@ -367,13 +367,23 @@ func TestLoadOrTryComputeSharesError(t *testing.T) {
 // waiter not yet waiting, which then computed itself.)
 func waitersBlocked(t *testing.T, n int) {
 	t.Helper()
+	waitForChanReceives(t, n, "wait for a compute", func(frame string) bool {
+		return strings.Contains(frame, ").loadOrComputeSlow(")
+	})
+}
+
+// waitForChanReceives waits until n goroutines are blocked on a channel
+// receive in a function that first reports true for, and fails t after
+// 30 seconds: what says what the goroutines wait for.
+func waitForChanReceives(t *testing.T, n int, what string, first func(frame string) bool) {
+	t.Helper()
 	buf := make([]byte, 1<<20)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		stacks := string(buf[:runtime.Stack(buf, true)])
 		blocked := 0
 		for _, g := range strings.Split(stacks, "\n\n") {
-			if strings.Contains(g, "[chan receive") && strings.Contains(firstFrame(g), ").loadOrComputeSlow(") {
+			if strings.Contains(g, "[chan receive") && first(firstFrame(g)) {
 				blocked++
 			}
 		}
@@ -381,7 +391,7 @@ func waitersBlocked(t *testing.T, n int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d callers wait for a compute after 30s", blocked, n)
+			t.Fatalf("%d of %d callers %s after 30s", blocked, n, what)
 		}
 		time.Sleep(time.Millisecond)
 	}

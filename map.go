@@ -437,7 +437,7 @@ func (m *Map[K, V]) tryStore(c *storeCall[K, V]) (r insertion, d *directory[K, V
 	defer s.mu.Unlock()
 	found, _, _ := find[K, V](s.tab.first(), c.h, c.key, c.eq)
 	if found != nil {
-		return inserted, d, s.updateLocked(d, found, c)
+		return inserted, d, s.storePresentLocked(d, found, c)
 	}
 	if c.kind != storeComputed && len(s.computing) != 0 && s.computing[c.key].update {
 		return inserted, d, s.waitLocked(c.key) // a Compute of the absent key runs
@@ -459,11 +459,11 @@ func (m *Map[K, V]) tryStore(c *storeCall[K, V]) (r insertion, d *directory[K, V
 	return inserted, d, nil
 }
 
-// updateLocked is tryStore for a key present in s, whose entry is e: it
-// swaps the value, or loads it, as c says, unless c must swap and a
+// storePresentLocked is tryStore for a key present in s, whose entry is
+// e: it swaps the value, or loads it, as c says, unless c must swap and a
 // Compute of the key runs: then it returns the computation to wait for.
 // The caller holds s.mu.
-func (s *segment[K, V]) updateLocked(d *directory[K, V], e *entry[K, V], c *storeCall[K, V]) (wait *computation) {
+func (s *segment[K, V]) storePresentLocked(d *directory[K, V], e *entry[K, V], c *storeCall[K, V]) (wait *computation) {
 	if c.kind == storeSwap {
 		prev, ok := e.trySwap(c.value, d.mode)
 		if !ok {

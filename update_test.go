@@ -6,7 +6,6 @@ package syncmap_test
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -93,24 +92,9 @@ func computeHeld(m *syncmap.Map[string, int], key string, value int) (entered ch
 // runs is blocked in its f, a function of the test, and is not one of them.
 func waitersInMap(t *testing.T, n int) {
 	t.Helper()
-	buf := make([]byte, 1<<20)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		stacks := string(buf[:runtime.Stack(buf, true)])
-		blocked := 0
-		for _, g := range strings.Split(stacks, "\n\n") {
-			if strings.Contains(g, "[chan receive") && strings.Contains(firstFrame(g), "gosyncmap/syncmap.") {
-				blocked++
-			}
-		}
-		if blocked >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d callers wait for a Compute after 30s", blocked, n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitForChanReceives(t, n, "wait for a Compute", func(frame string) bool {
+		return strings.Contains(frame, "gosyncmap/syncmap.")
+	})
 }
 
 // TestComputeWritersWait holds a Compute in its function while another
