@@ -243,33 +243,49 @@ func (m *Map[K, V]) endUpdate(u *update[K, V], value V, op ComputeOp) (actual V,
 		m.storeSlow(u.key, u.h, u.eq, value, storeComputed)
 		return value, true
 	}
-	d, s := m.lockSegment(u.h)
-	mergeDue := false
-	func() {
-		defer s.mu.Unlock()
-		s.endUpdateLocked(u.e)
-		switch op {
-		case CancelOp:
-			atomic.StorePointer(&u.e.p, u.before)
-			actual, ok = valueAt(u.e, u.before, d.mode)
-		case UpdateOp:
-			atomic.StorePointer(&u.e.p, valuePointer(value, d.mode))
-			actual, ok = value, true
-		case DeleteOp:
-			atomic.StorePointer(&u.e.p, expunged())
-			// Nothing but a Clear takes the entry out meanwhile: the
-			// update then took effect before the Clear, and the entry is
-			// no longer in the table.
-			if e, g, i := find[K, V](s.tab.first(), u.h, u.key, u.eq); e == u.e {
-				d.count.add(e.addr(), -1)
-				mergeDue = s.takeOutLocked(d, u.h, g, i)
-			}
-		}
-	}()
-	if mergeDue {
+	// What the entry will hold: made before the lock is taken, to hold it
+	// no longer than it takes to store.
+	var p unsafe.Pointer
+	switch op {
+	case CancelOp:
+		p = u.before
+	case UpdateOp:
+		p = valuePointer(value, m.dir.Load().mode)
+	case DeleteOp:
+		p = expunged()
+	}
+	if m.storeUpdate(u, p) {
 		m.merge(u.h)
 	}
-	return actual, ok
+	switch op {
+	case CancelOp:
+		return valueAt(u.e, u.before, m.dir.Load().mode)
+	case UpdateOp:
+		return value, true
+	}
+	return actual, false
+}
+
+// storeUpdate takes the lock of u's segment, ends the update, and stores p
+// in its entry; if p is expunged, it also takes the entry out of its
+// table, and reports whether the segment has become small enough to try
+// to merge it with its buddy.
+func (m *Map[K, V]) storeUpdate(u *update[K, V], p unsafe.Pointer) (mergeDue bool) {
+	d, s := m.lockSegment(u.h)
+	defer s.mu.Unlock()
+	s.endUpdateLocked(u.e)
+	atomic.StorePointer(&u.e.p, p)
+	if p != expunged() {
+		return false
+	}
+	// Nothing but a Clear takes the entry out meanwhile: the update then
+	// took effect before the Clear, and the entry is no longer in the
+	// table.
+	if e, g, i := find[K, V](s.tab.first(), u.h, u.key, u.eq); e == u.e {
+		d.count.add(e.addr(), -1)
+		return s.takeOutLocked(d, u.h, g, i)
+	}
+	return false
 }
 
 // waitCompute waits for the Compute of key, of hash h, to end, if one runs
