@@ -72,9 +72,10 @@ const (
 // race with them, each before or after f. f runs with no lock held, so it
 // may take as long as it needs, and call any method of the map for other
 // keys, or Range over it; calls for other keys never wait for it. Loads of
-// the key while f runs return the value from before the call, without
-// waiting for f; writes of the key wait for f to return. So a call from f
-// that writes the key itself, or computes it, waits for itself forever.
+// the key while f runs return the value from before the call: they take a
+// lock of the map for a moment to read it, but do not wait for f. Writes
+// of the key wait for f to return, so a call from f that writes the key
+// itself, or computes it, waits for itself forever.
 //
 // A Clear while f runs does not wait for it: the Compute takes effect
 // before the Clear, which deletes what it stores.
