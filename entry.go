@@ -219,7 +219,8 @@ func directValue[V any](p unsafe.Pointer) (value V) {
 // Compute of its key runs: then it returns busy == true, and the value is
 // in the segment's updating list (see Map.loadComputing). It is written out,
 // rather than made of ref, to stay cheap enough for the compiler to inline
-// into Range's loop, which calls f with the value.
+// into Range's loop, which calls f with the value, on 64-bit platforms
+// (TestInlining checks it).
 func (e *entry[K, V]) load(mode valueMode) (value V, ok, busy bool) {
 	p := atomic.LoadPointer(&e.p)
 	if p == unsafe.Pointer(e) { // a first value, in the entry itself
