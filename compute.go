@@ -17,11 +17,11 @@ import "sync/atomic"
 // stored, with loaded == true.
 //
 // compute runs without any lock held, so it may call any method of the map
-// for other keys, and Load or Store for its own key. A LoadOrCompute for the
-// same key from inside compute waits for itself forever. If compute panics,
-// the panic propagates to the caller, the key stays absent, and callers
-// waiting for it try again, one of them computing in its place. To let a
-// compute fail, see [Map.LoadOrTryCompute].
+// for other keys, and Load or Store for its own key. A LoadOrCompute or a
+// Compute of the same key from inside compute waits for itself forever. If
+// compute panics, the panic propagates to the caller, the key stays
+// absent, and callers waiting for it try again, one of them computing in
+// its place. To let a compute fail, see [Map.LoadOrTryCompute].
 //
 // A key that is not equal to itself, such as a NaN, can never be found
 // again, as in a Go map: each LoadOrCompute of it computes, and stores a
