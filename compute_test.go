@@ -564,9 +564,8 @@ func TestComputeRegistryShrinks(t *testing.T) {
 // again: the halves must carry the compute, so that a third caller waits
 // for it rather than compute too, and a store of the key wakes them both.
 func TestComputeSurvivesSplits(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[string, int]
-	release, first := computeBlocked(&m, "k", 1)
+	m := syncmap.NewTuned[string, int](oneGroup)
+	release, first := computeBlocked(m, "k", 1)
 	waiter := make(chan [2]any, 1)
 	go func() {
 		v, loaded := m.LoadOrCompute("k", func() int { return 2 })
@@ -576,7 +575,7 @@ func TestComputeSurvivesSplits(t *testing.T) {
 	for i := range 200 {
 		m.Store(fmt.Sprint(i), i)
 	}
-	if segs, _ := syncmap.Segments(&m); segs < 16 {
+	if segs, _ := syncmap.Segments(m); segs < 16 {
 		t.Fatalf("200 keys fill %d segments; want at least 16", segs)
 	}
 	var computed atomic.Bool

@@ -23,6 +23,7 @@ type directory[K comparable, V any] struct {
 	// The fields from here to deep are set when the directory is made,
 	// and never written again: any goroutine may read them.
 	hs    hasher
+	tune  *tuning // the Map's
 	mode  valueMode
 	cmp   comparison
 	depth uint8 // at least 1
@@ -81,7 +82,7 @@ func (d *directory[K, V]) segAt(i int) *segment[K, V] {
 
 // newDirectory returns the directory of a new generation of a Map: one
 // segment of one empty group, in a directory of depth 1.
-func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison) *directory[K, V] {
+func newDirectory[K comparable, V any](hs hasher, tune *tuning, mode valueMode, cmp comparison) *directory[K, V] {
 	// One allocation for the directory and its slots, and one for the
 	// segment and the counter. Every directory of the generation points to
 	// the counter, and keeps the segment with it, which holds nothing once
@@ -96,7 +97,7 @@ func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison
 	})
 	s := &sc.s
 	s.tab = newTable(1)
-	a.d = directory[K, V]{hs: hs, mode: mode, cmp: cmp, depth: 1, count: &sc.count, slots: a.slots[:]}
+	a.d = directory[K, V]{hs: hs, tune: tune, mode: mode, cmp: cmp, depth: 1, count: &sc.count, slots: a.slots[:]}
 	a.d.deep.Store(1)
 	for i := range a.slots {
 		a.slots[i].storeUnpublished(unsafe.Pointer(s), s.tab.first())
@@ -104,11 +105,11 @@ func newDirectory[K comparable, V any](hs hasher, mode valueMode, cmp comparison
 	return &a.d
 }
 
-// firstDirectory returns the directory of a Map's first generation, with a
-// hasher of its own.
-func firstDirectory[K comparable, V any]() *directory[K, V] {
+// firstDirectory returns the directory of the first generation of a Map
+// of tuning tune, with a hasher of its own.
+func firstDirectory[K comparable, V any](tune *tuning) *directory[K, V] {
 	vt := reflect.TypeFor[V]()
-	return newDirectory[K, V](newHasher[K](), valueModeOf(vt), comparisonOf(vt))
+	return newDirectory[K, V](newHasher[K](tune.Hash), tune, valueModeOf(vt), comparisonOf(vt))
 }
 
 // hash returns the hash of key, and how to compare it with the keys of
@@ -185,7 +186,7 @@ func (d *directory[K, V]) span(h uint64, sd uint8) (lo, n int) {
 // d, so that no slot changes while it copies; no reader can see the new
 // directory yet, so its slots are filled with plain stores.
 func (d *directory[K, V]) resized(depth uint8) *directory[K, V] {
-	d2 := &directory[K, V]{hs: d.hs, mode: d.mode, cmp: d.cmp, depth: depth, count: d.count}
+	d2 := &directory[K, V]{hs: d.hs, tune: d.tune, mode: d.mode, cmp: d.cmp, depth: depth, count: d.count}
 	d2.slots = make([]dirSlot, 1<<depth)
 	deep := int64(0)
 	for i := 0; i < len(d2.slots); {

@@ -15,10 +15,9 @@ import (
 // longest stall of any call, in proportion to the number of segments. It
 // reports the cost per slot of the directory doubled.
 func BenchmarkDoubleDirectory(b *testing.B) {
-	defer syncmap.SetMaxGroups(1)()
 	for _, keys := range []int{1 << 16, 1 << 18} {
 		b.Run(fmt.Sprint("keys=", keys), func(b *testing.B) {
-			m := new(syncmap.Map[int, int])
+			m := syncmap.NewTuned[int, int](oneGroup)
 			for k := range keys {
 				m.Store(k, k)
 			}

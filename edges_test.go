@@ -40,8 +40,7 @@ func onlyTable[K comparable, V any](t *testing.T, m *syncmap.Map[K, V]) any {
 // that read a count of 1 as "no overflow" (a > where >= belongs) would stop
 // at group 0 and miss the 8th key.
 func TestOverflowCountOfOne(t *testing.T) {
-	defer syncmap.SetTestHash(func(uint64) uint64 { return 0 })()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{Hash: func(uint64) uint64 { return 0 }})
 	for k := range 8 {
 		m.Store(k, k)
 	}
@@ -53,7 +52,7 @@ func TestOverflowCountOfOne(t *testing.T) {
 			t.Errorf("LoadOrStore(%d, -1) = %d, %v; want %d, true", k, v, loaded, k)
 		}
 	}
-	if err := syncmap.CheckTables(&m); err != nil {
+	if err := syncmap.CheckTables(m); err != nil {
 		t.Error(err)
 	}
 }
@@ -65,20 +64,19 @@ func TestOverflowCountOfOne(t *testing.T) {
 // deletes enough would end probes before keys still present. CheckTables
 // checks each count against the probes that pass it.
 func TestSaturatedOverflowCountStays(t *testing.T) {
-	defer syncmap.SetTestHash(func(uint64) uint64 { return 0 })()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{Hash: func(uint64) uint64 { return 0 }})
 	const n = 300
 	for k := range n {
 		m.Store(k, k)
 	}
-	if err := syncmap.CheckTables(&m); err != nil {
+	if err := syncmap.CheckTables(m); err != nil {
 		t.Fatal(err)
 	}
 	// The last keys stored are in groups after group 0, which the
 	// earliest keys filled when the table last grew.
 	for k := n - 1; k >= n-10; k-- {
 		m.Delete(k)
-		if err := syncmap.CheckTables(&m); err != nil {
+		if err := syncmap.CheckTables(m); err != nil {
 			t.Fatalf("after deleting key %d: %v", k, err)
 		}
 	}
@@ -137,13 +135,11 @@ func TestTableGrowsAndHalvesAtItsThresholds(t *testing.T) {
 // the bit clear would split off an empty lower half and deepen the
 // directory (and, with a hash of all ones, double it up to 2^32 slots).
 func TestSegmentWhoseKeysShareTheNextBitGrows(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	defer syncmap.SetTestHash(func(h uint64) uint64 { return h | 1<<63 })()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: 1, Hash: func(h uint64) uint64 { return h | 1<<63 }})
 	for k := range 50 {
 		m.Store(k, k)
 	}
-	if segs, depth := syncmap.Segments(&m); segs != 1 || depth != 1 {
+	if segs, depth := syncmap.Segments(m); segs != 1 || depth != 1 {
 		t.Errorf("50 keys whose hashes all begin with 1 fill %d segments, in a directory of depth %d; want 1 and 1", segs, depth)
 	}
 	for k := range 50 {
@@ -161,8 +157,7 @@ func TestSegmentWhoseKeysShareTheNextBitGrows(t *testing.T) {
 // forget this one: the waiter would never wake, and the third caller would
 // compute the key a second time.
 func TestMergeKeepsComputesOfBothBuddies(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)() // 6 keys a segment; merges only when both are empty
-	m := new(syncmap.Map[int, int])
+	m := syncmap.NewTuned[int, int](oneGroup) // 6 keys a segment; merges only when both are empty
 	m.Store(-1, -1)
 	m.Clear() // a directory, for Hash
 	lower := keysWithPrefix(m, 0, 1, 4, 0)
@@ -257,8 +252,7 @@ func TestComputeWaitersSurviveClear(t *testing.T) {
 // Deleting the last key must then merge the two into one segment, of depth
 // 0 below a directory of depth 1.
 func TestShrinkingMapHalvesItsDirectoryAndMerges(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	m := new(syncmap.Map[int, int])
+	m := syncmap.NewTuned[int, int](oneGroup)
 	m.Store(-1, -1)
 	m.Clear()
 	one := keysWithPrefix(m, 1, 1, 1, 0)[0]
@@ -290,8 +284,8 @@ func TestShrinkingMapHalvesItsDirectoryAndMerges(t *testing.T) {
 
 // buddies returns a map holding n keys whose hashes begin with 0, lower,
 // and n that begin with 1, upper, stored in turn.
-func buddies(n int) (m *syncmap.Map[int, int], lower, upper []int) {
-	m = new(syncmap.Map[int, int])
+func buddies(maxGroups, n int) (m *syncmap.Map[int, int], lower, upper []int) {
+	m = syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: maxGroups})
 	m.Store(-1, -1)
 	m.Clear() // a directory, for Hash, and no keys
 	lower = keysWithPrefix(m, 0, 1, n, 0)
@@ -310,8 +304,7 @@ func buddies(n int) (m *syncmap.Map[int, int], lower, upper []int) {
 // to 3/4 full (2 groups for 10 keys) grows at the second new key and fails
 // the second.
 func TestMergeAtMergeMaxLeavesRoom(t *testing.T) {
-	defer syncmap.SetMaxGroups(32)()
-	m, lower, upper := buddies(100)
+	m, lower, upper := buddies(32, 100)
 	if segs, depth := syncmap.Segments(m); segs != 2 || depth != 1 {
 		t.Fatalf("200 keys fill %d segments, directory depth %d; want 2 and 1", segs, depth)
 	}
@@ -344,8 +337,7 @@ func TestMergeAtMergeMaxLeavesRoom(t *testing.T) {
 // lower buddy's keys again, and must skip them, as keys below the hashes it
 // has walked.
 func TestRangeDuringMergeVisitsEachKeyOnce(t *testing.T) {
-	defer syncmap.SetMaxGroups(16)() // mergeMax is 5
-	m, lower, upper := buddies(50)
+	m, lower, upper := buddies(16, 50) // mergeMax is 5
 	if segs, _ := syncmap.Segments(m); segs != 2 {
 		t.Fatalf("100 keys fill %d segments; want 2", segs)
 	}
@@ -423,8 +415,7 @@ func TestRangeBufferKeepsNoEntries(t *testing.T) {
 // misses B hundreds of times in 200 ms (10 of 10 runs); it cannot fail
 // when Load is right.
 func TestLoadSkipsEmptiedSlot(t *testing.T) {
-	defer syncmap.SetTestHash(func(uint64) uint64 { return 0 })()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{Hash: func(uint64) uint64 { return 0 }})
 	m.Store(0, 0) // A, slot 0
 	m.Store(1, 1) // B, slot 1
 	var stop atomic.Bool
@@ -516,8 +507,7 @@ func waitClosed(t *testing.T, done chan struct{}, what string) {
 // before Z stores the new one is a race that X won in 10 of 10 runs; a
 // correct merge passes either way.
 func TestMergeAfterDoublingUsesTheNewDirectory(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)() // 6 keys a segment; merges only when both are empty
-	m := new(syncmap.Map[int, int])
+	m, sh := heldSplitMap() // 6 keys a segment; merges only when both are empty
 	m.Store(-1, -1)
 	m.Clear()
 	keys := make([][]int, 8)
@@ -547,8 +537,8 @@ func TestMergeAfterDoublingUsesTheNewDirectory(t *testing.T) {
 		t.Fatalf("slot depths %v; want 10 merged (depth 2), 110 and 111 not (depth 3)", got)
 	}
 
-	held, release, restore := holdSplit(1)
-	defer restore()
+	sh.arm(1)
+	held, release := sh.held, sh.release
 	xDone, zDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(xDone); m.Delete(keys[7][0]) }() // X
 	<-held
@@ -591,8 +581,7 @@ func TestMergeAfterDoublingUsesTheNewDirectory(t *testing.T) {
 // replaced directory in about 1 of 20 (the test above catches that every
 // time); it cannot fail when merges are right.
 func TestConcurrentMergesAndResizes(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](oneGroup)
 	var wg sync.WaitGroup
 	var bad atomic.Int64
 	deadline := time.Now().Add(300 * time.Millisecond)
@@ -627,7 +616,7 @@ func TestConcurrentMergesAndResizes(t *testing.T) {
 	if n := bad.Load(); n > 0 {
 		t.Errorf("%d loads of keys just stored missed them", n)
 	}
-	if err := syncmap.CheckTables(&m); err != nil {
+	if err := syncmap.CheckTables(m); err != nil {
 		t.Error(err)
 	}
 	if got := m.Len(); got != 0 {
@@ -644,6 +633,7 @@ func TestConcurrentMergesAndResizes(t *testing.T) {
 // group or to four, so that probes run long and overflow counts saturate;
 // every key is looked up both ways every 50 calls.
 func TestLoadAgreesWithFind(t *testing.T) {
+	t.Parallel()
 	hashes := []struct {
 		name string
 		f    func(uint64) uint64
@@ -654,13 +644,13 @@ func TestLoadAgreesWithFind(t *testing.T) {
 	}
 	for _, hash := range hashes {
 		t.Run(hash.name, func(t *testing.T) {
-			if hash.f != nil {
-				defer syncmap.SetTestHash(hash.f)()
-			}
-			t.Run("int", func(t *testing.T) { loadAgreesWithFind(t, func(k int) int { return k }) })
-			t.Run("string", func(t *testing.T) { loadAgreesWithFind(t, func(k int) string { return fmt.Sprint("key ", k) }) })
+			tuning := syncmap.Tuning{Hash: hash.f}
+			t.Run("int", func(t *testing.T) { loadAgreesWithFind(t, tuning, func(k int) int { return k }) })
+			t.Run("string", func(t *testing.T) {
+				loadAgreesWithFind(t, tuning, func(k int) string { return fmt.Sprint("key ", k) })
+			})
 			t.Run("any", func(t *testing.T) {
-				loadAgreesWithFind(t, func(k int) any {
+				loadAgreesWithFind(t, tuning, func(k int) any {
 					if k%2 == 0 {
 						return k
 					}
@@ -671,8 +661,8 @@ func TestLoadAgreesWithFind(t *testing.T) {
 	}
 }
 
-func loadAgreesWithFind[K comparable](t *testing.T, key func(int) K) {
-	var m syncmap.Map[K, int]
+func loadAgreesWithFind[K comparable](t *testing.T, tuning syncmap.Tuning, key func(int) K) {
+	m := syncmap.NewTuned[K, int](tuning)
 	rng := rand.New(rand.NewSource(1))
 	const keys = 200
 	for i := range 2000 {
@@ -687,7 +677,7 @@ func loadAgreesWithFind[K comparable](t *testing.T, key func(int) K) {
 		for j := range keys + 10 {
 			k := key(j)
 			v, ok := m.Load(k)
-			fv, fok := syncmap.Find(&m, k)
+			fv, fok := syncmap.Find(m, k)
 			if v != fv || ok != fok {
 				t.Fatalf("after %d calls, Load(%v) = %d, %v; find gives %d, %v", i+1, k, v, ok, fv, fok)
 			}

@@ -14,42 +14,28 @@ import (
 // package, so that the fuzzer sees which paths an input reaches.
 var _ any = (*Map[int, int])(nil)
 
-// SetMaxGroups sets the size, in groups of 7 slots, past which a segment is
-// split, and returns a function that restores the size it replaced. A small
-// size splits segments after a few keys. Tests that call it must not run in
-// parallel.
-func SetMaxGroups(groups int) (restore func()) {
-	old := maxGroups
-	maxGroups = groups
-	return func() { maxGroups = old }
-}
+// Tuning is what a test can change about a Map made by NewTuned; its zero
+// fields leave the default. MaxGroups is the size of a segment's table, in
+// groups of 7 slots, past which the segment splits: a small size splits
+// and merges segments with a few keys. Hash, if not nil, replaces each
+// key's hash h by Hash(h): returning a constant, it makes every key collide
+// with every other. SplitHook, if not nil, runs after each slot of the
+// directory that a split or a merge writes, with the locks of the segments
+// involved held, so that a test can hold the change open.
+type Tuning = tuning
 
-// SetTestHash makes every Map whose first directory is made from now on hash a
-// key whose hash would be h to f(h), and returns a function that undoes it.
-// With f returning a constant, every key collides with every other. Tests
-// that call it must not run in parallel.
-func SetTestHash(f func(h uint64) uint64) (restore func()) {
-	old := testHash
-	testHash = f
-	return func() { testHash = old }
-}
+// NewTuned returns an empty Map with tuning t.
+func NewTuned[K comparable, V any](t Tuning) *Map[K, V] { return newTuned[K, V](t) }
 
-// SetSplitHook makes every split or merge of segments call f after each
-// slot of the directory that it writes, and returns a function that undoes
-// it. f runs with the locks of the segments involved held.
-// Tests that call it must not run in parallel.
-func SetSplitHook(f func()) (restore func()) {
-	old := splitHook
-	splitHook = f
-	return func() { splitHook = old }
-}
-
-// LockCount returns how many times the methods of m have taken its mutex,
-// the one lock that every writer of the map shares.
+// LockCount returns how many times the methods of m, made by NewTuned, have
+// taken its mutex, the one lock that every writer of the map shares.
 func LockCount[K comparable, V any](m *Map[K, V]) uint64 {
+	if m.tune == nil {
+		panic("LockCount of a Map not made by NewTuned")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.locks
+	return m.tune.locks
 }
 
 // Hash returns the hash of key in m, which must have a directory.

@@ -29,7 +29,7 @@ type hasher struct {
 	fields []field
 
 	// test, if not nil, replaces the hash of every key h by test(h); only
-	// tests set it, through SetTestHash in export_test.go.
+	// tests set it, through their Map's tuning.
 	test func(h uint64) uint64
 }
 
@@ -80,12 +80,9 @@ type field struct {
 // hashed by maphash.Comparable, which hashes its runs of integers at once.
 const maxFields = 8
 
-// testHash, if not nil, is the hasher.test of every Map whose first directory
-// is made while it is set. It is written only by tests (SetTestHash in
-// export_test.go), while no Map is in use.
-var testHash func(h uint64) uint64
-
-func newHasher[K comparable]() hasher {
+// newHasher returns a hasher for keys of type K, with seeds of its own; if
+// test is not nil, it replaces the hash h of every key by test(h).
+func newHasher[K comparable](test func(h uint64) uint64) hasher {
 	t := reflect.TypeFor[K]()
 	h := hasher{
 		kind:  kindOf(t),
@@ -93,8 +90,8 @@ func newHasher[K comparable]() hasher {
 		seed1: rand.Uint64() | 1,
 		seed:  maphash.MakeSeed(),
 	}
-	if testHash != nil {
-		h.kind, h.test = kindTest, testHash
+	if test != nil {
+		h.kind, h.test = kindTest, test
 	}
 	if h.kind == kindFields {
 		h.fields, _ = fieldsOf(t, 0, nil)

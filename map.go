@@ -159,17 +159,17 @@ type Map[K comparable, V any] struct {
 	// mu is the Map's lock, which no ordinary call takes: see the design.
 	mu sync.Mutex
 
-	// locks counts the acquisitions of mu, for tests (LockCount in
-	// export_test.go): the share of calls that take the one lock every
-	// writer shares bounds how far the map scales with cores. It is read
-	// and written with mu held.
-	locks uint64
+	// tune is the Map's tuning, or nil for the default: set only by tests,
+	// before the Map's first call.
+	tune *tuning
 }
 
-// lock acquires mu.
+// lock acquires mu, and counts it in a Map of its own tuning.
 func (m *Map[K, V]) lock() {
 	m.mu.Lock()
-	m.locks++
+	if m.tune != nil {
+		m.tune.locks++
+	}
 }
 
 // directory returns the Map's directory, making the first if it has none.
@@ -187,7 +187,11 @@ func (m *Map[K, V]) firstDirectory() *directory[K, V] {
 	defer m.mu.Unlock()
 	d := m.dir.Load()
 	if d == nil { // still: the check above did not hold mu
-		d = firstDirectory[K, V]()
+		tune := m.tune
+		if tune == nil {
+			tune = &defaultTuning
+		}
+		d = firstDirectory[K, V](tune)
 		m.dir.Store(d)
 	}
 	return d
@@ -679,7 +683,7 @@ func (m *Map[K, V]) Clear() {
 	// replaces the generation: none is half way through adding a key.
 	var buf [4]*segment[K, V] // the segments of a small map
 	segs := lockAll(d, buf[:0])
-	next := newDirectory[K, V](d.hs, d.mode, d.cmp)
+	next := newDirectory[K, V](d.hs, d.tune, d.mode, d.cmp)
 	first := next.segAt(0)
 	into := func(K) *segment[K, V] { return first }
 	for _, s := range segs {

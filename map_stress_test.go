@@ -147,9 +147,9 @@ func FuzzMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := decodeFuzzCalls(data)
 		want, wantContents := applyCalls(t, new(refmap.RWMutexMap[int, int]), calls)
-		check := func(table string) {
+		check := func(table string, tuning syncmap.Tuning) {
 			t.Logf("table: %s", table)
-			got, gotContents := applyCalls(t, new(syncmap.Map[int, int]), calls)
+			got, gotContents := applyCalls(t, syncmap.NewTuned[int, int](tuning), calls)
 			for i, c := range calls {
 				if !reflect.DeepEqual(got[i], want[i]) {
 					t.Fatalf("%s, after %s:\n%s = %s, then Len() = %d; want %s, then %d", table, formatCalls(calls[:i]),
@@ -160,11 +160,9 @@ func FuzzMap(f *testing.F) {
 				t.Fatalf("%s, after %s:\ncontents = %v; want %v", table, formatCalls(calls), gotContents, wantContents)
 			}
 		}
-		check("default table")
+		check("default table", syncmap.Tuning{})
 		for _, tv := range tableVariants {
-			restore := tv.set()
-			check(tv.name)
-			restore()
+			check(tv.name, tv.tuning)
 		}
 	})
 }
@@ -515,17 +513,18 @@ func recordLinHistory(t *testing.T, m refmap.Interface[int, int], seed int64, n,
 // linearizable handles.
 const linCallsPerG = 8
 
-// tableVariant returns the setter of the table variant of that name.
-func tableVariant(name string) func() (restore func()) {
+// tableVariant returns the tuning of the table variant of that name.
+func tableVariant(name string) syncmap.Tuning {
 	for _, tv := range tableVariants {
 		if tv.name == name {
-			return tv.set
+			return tv.tuning
 		}
 	}
 	panic("no table variant " + name)
 }
 
 func TestLinearizable(t *testing.T) {
+	t.Parallel()
 	const seed = 7100
 	histories := 1000
 	if testing.Short() {
@@ -536,12 +535,12 @@ func TestLinearizable(t *testing.T) {
 		name       string
 		procs      int // 0: leave GOMAXPROCS as it is
 		goroutines int
-		table      func() (restore func()) // nil: the default table
+		table      syncmap.Tuning
 	}{
-		{"GOMAXPROCS=default", 0, 6, nil},
+		{"GOMAXPROCS=default", 0, 6, syncmap.Tuning{}},
 		// More threads than cores: the operating system then preempts
 		// threads in the middle of calls.
-		{"GOMAXPROCS=8", 8, 8, nil},
+		{"GOMAXPROCS=8", 8, 8, syncmap.Tuning{}},
 		// Segments of one group: the set-up's keys fill several, and the
 		// calls split and sweep them, and double the directory; with keys
 		// that collide, or share most of their hash.
@@ -553,12 +552,9 @@ func TestLinearizable(t *testing.T) {
 			if tc.procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tc.procs))
 			}
-			if tc.table != nil {
-				defer tc.table()()
-			}
 			calls, overlapping := 0, 0
 			for i := range histories {
-				h := recordLinHistory(t, new(syncmap.Map[int, int]), int64(seed+i), tc.goroutines, linCallsPerG)
+				h := recordLinHistory(t, syncmap.NewTuned[int, int](tc.table), int64(seed+i), tc.goroutines, linCallsPerG)
 				if key, sub, ok := h.check(); !ok {
 					t.Fatalf("history is not linearizable: %s", formatLinHistory(h, key, sub))
 				}
@@ -724,8 +720,8 @@ func soakChurnKey(c, step int) int { return soakChurnBase + c*soakChurnSpan + st
 
 // soakState is what the soak keeps between rounds.
 type soakState struct {
-	m  syncmap.Map[int, int] // owned, stable, churned and counter keys
-	cm syncmap.Map[int, int] // the map that is cleared
+	m  *syncmap.Map[int, int] // owned, stable, churned and counter keys
+	cm *syncmap.Map[int, int] // the map that is cleared
 
 	owners     [soakOwners]*refmap.RWMutexMap[int, int] // what each owner wrote
 	ownerRands [soakOwners]*rand.Rand
@@ -756,7 +752,39 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak for %v, seed %d", d, seed)
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 
-	s := new(soakState)
+	// Every other round runs on maps of one of tableVariants, so that
+	// splits and colliding keys meet every kind of call. Each state keeps
+	// its maps, and what they hold, from one of its rounds to the next.
+	states := []*soakState{newSoakState(syncmap.Tuning{}, seed)}
+	for _, tv := range tableVariants {
+		states = append(states, newSoakState(tv.tuning, seed))
+	}
+	n := 0
+	for start := time.Now(); ; n++ {
+		left := d - time.Since(start)
+		if left <= 0 || t.Failed() {
+			break
+		}
+		s := states[0]
+		if n%2 == 1 {
+			s = states[1+n/2%len(tableVariants)]
+		}
+		s.round(t, min(left, 250*time.Millisecond), seed+100*int64(n+1))
+		s.checkContents(t)
+	}
+	var calls int64
+	increments := 0
+	for _, s := range states {
+		calls += s.calls.Load()
+		increments += s.increments
+	}
+	t.Logf("%d rounds, %d calls, %d increments", n, calls, increments)
+}
+
+// newSoakState returns the state of a soak on maps of that tuning, whose
+// owners draw their calls from seed.
+func newSoakState(tuning syncmap.Tuning, seed int64) *soakState {
+	s := &soakState{m: syncmap.NewTuned[int, int](tuning), cm: syncmap.NewTuned[int, int](tuning)}
 	for g := range s.owners {
 		s.owners[g] = new(refmap.RWMutexMap[int, int])
 		s.ownerRands[g] = rand.New(rand.NewSource(seed + int64(g)))
@@ -765,25 +793,7 @@ func TestSoak(t *testing.T) {
 		s.m.Store(k, soakValue(k, 0))
 	}
 	s.m.Store(soakCounterKey, 0)
-
-	n := 0
-	for start := time.Now(); ; n++ {
-		left := d - time.Since(start)
-		if left <= 0 || t.Failed() {
-			break
-		}
-		// Every other round runs under one of tableVariants, so that
-		// splits and colliding keys meet every kind of call. The maps keep
-		// the hash they were made with.
-		restore := func() {}
-		if n%2 == 1 {
-			restore = tableVariants[n/2%len(tableVariants)].set()
-		}
-		s.round(t, min(left, 250*time.Millisecond), seed+100*int64(n+1))
-		restore()
-		s.checkContents(t)
-	}
-	t.Logf("%d rounds, %d calls, %d increments", n, s.calls.Load(), s.increments)
+	return s
 }
 
 // round runs every goroutine of the soak for d.
@@ -860,7 +870,7 @@ func (s *soakState) round(t *testing.T, d time.Duration, seed int64) {
 			}
 		case g == checker:
 			for !stop.Load() {
-				for _, m := range []*syncmap.Map[int, int]{&s.m, &s.cm} {
+				for _, m := range []*syncmap.Map[int, int]{s.m, s.cm} {
 					if err := syncmap.CheckTables(m); err != nil {
 						fail("while the soak runs: %v", err)
 						return
@@ -891,7 +901,7 @@ func (s *soakState) own(g int, stop *atomic.Bool, calls *int, fail func(string, 
 		if v, ok := ref.Load(k); ok && rng.Intn(2) == 0 {
 			c.v = v // make the compare succeed
 		}
-		got, want := c.apply(&s.m), c.apply(ref)
+		got, want := c.apply(s.m), c.apply(ref)
 		if got.value != want.value || got.ok != want.ok {
 			fail("owner %d: %s = %s; want %s", g, formatCall(c), formatResult(c.op, got), formatResult(c.op, want))
 			return
@@ -1033,7 +1043,7 @@ func (s *soakState) clearAndMix(seed int64, stop *atomic.Bool, calls *int, fail 
 			}
 			continue
 		}
-		r := c.apply(&s.cm)
+		r := c.apply(s.cm)
 		switch c.op {
 		case opLoad, opLoadOrStore, opLoadAndDelete, opSwap, opCompute:
 			if r.ok && !soakValueFits(k, r.value) {
@@ -1048,7 +1058,7 @@ func (s *soakState) clearAndMix(seed int64, stop *atomic.Bool, calls *int, fail 
 // holds exactly what the soak wrote.
 func (s *soakState) checkContents(t *testing.T) {
 	t.Helper()
-	for _, m := range []*syncmap.Map[int, int]{&s.m, &s.cm} {
+	for _, m := range []*syncmap.Map[int, int]{s.m, s.cm} {
 		if err := syncmap.CheckTables(m); err != nil {
 			t.Errorf("after a round: %v", err)
 		}

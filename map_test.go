@@ -249,32 +249,29 @@ func quickConfig(t *testing.T) *quick.Config {
 // make every key collide, or that keep only a few bits of the hash, so
 // that splits find keys they cannot separate.
 var tableVariants = []struct {
-	name string
-	set  func() (restore func())
+	name   string
+	tuning syncmap.Tuning
 }{
-	{"segments=1group", func() func() { return syncmap.SetMaxGroups(1) }},
-	{"segments=4groups", func() func() { return syncmap.SetMaxGroups(4) }},
-	{"segments=1group,hash=collide", func() func() {
-		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(func(uint64) uint64 { return 0 }))
-	}},
-	{"segments=1group,hash=fewBits", func() func() {
-		return both(syncmap.SetMaxGroups(1), syncmap.SetTestHash(fewBits))
-	}},
+	{"segments=1group", oneGroup},
+	{"segments=4groups", syncmap.Tuning{MaxGroups: 4}},
+	{"segments=1group,hash=collide", syncmap.Tuning{MaxGroups: 1, Hash: func(uint64) uint64 { return 0 }}},
+	{"segments=1group,hash=fewBits", syncmap.Tuning{MaxGroups: 1, Hash: fewBits}},
 }
+
+// oneGroup is the tuning of segments of one group, which split past 6 keys.
+var oneGroup = syncmap.Tuning{MaxGroups: 1}
 
 // fewBits keeps two bits of a hash for the directory, one for the group
 // and two of h2.
 func fewBits(h uint64) uint64 { return h & (3<<62 | 1<<38 | 3) }
 
-func both(restore1, restore2 func()) (restore func()) {
-	return func() { restore2(); restore1() }
-}
-
 func TestMatchesReference(t *testing.T) {
-	// got applies the calls to a Map, checking its tables after each.
-	got := func(t *testing.T) func(calls []mapCall) ([]mapResult, [][2]int) {
+	t.Parallel()
+	// got applies the calls to a Map of that tuning, checking its tables
+	// after each.
+	got := func(t *testing.T, tuning syncmap.Tuning) func(calls []mapCall) ([]mapResult, [][2]int) {
 		return func(calls []mapCall) ([]mapResult, [][2]int) {
-			return applyCalls(t, new(syncmap.Map[int, int]), calls)
+			return applyCalls(t, syncmap.NewTuned[int, int](tuning), calls)
 		}
 	}
 	for _, ref := range implementations[1:] {
@@ -282,18 +279,17 @@ func TestMatchesReference(t *testing.T) {
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
 				return applyCalls(t, ref.new(), calls)
 			}
-			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
+			if err := quick.CheckEqual(got(t, syncmap.Tuning{}), want, quickConfig(t)); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	for _, tv := range tableVariants {
 		t.Run(tv.name, func(t *testing.T) {
-			defer tv.set()()
 			want := func(calls []mapCall) ([]mapResult, [][2]int) {
 				return applyCalls(t, new(refmap.RWMutexMap[int, int]), calls)
 			}
-			if err := quick.CheckEqual(got(t), want, quickConfig(t)); err != nil {
+			if err := quick.CheckEqual(got(t, tv.tuning), want, quickConfig(t)); err != nil {
 				t.Error(err)
 			}
 		})
@@ -304,7 +300,7 @@ func TestMatchesReference(t *testing.T) {
 // deleted, and a reference map of the same contents: it held the keys [0,
 // deletedKeys), every fifth of them deleted, and every key of one stretch
 // of them, which emptied segments that then merged; then the new keys -1
-// to -added were stored. The caller must have set segments of one group.
+// to -added were stored. Its segments are of one group.
 func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMutexMap[int, int]) {
 	t.Helper()
 	fill := func(m refmap.Interface[int, int]) {
@@ -323,7 +319,7 @@ func deletedMap(t *testing.T, added int) (*syncmap.Map[int, int], *refmap.RWMute
 	}
 	ref := new(refmap.RWMutexMap[int, int])
 	fill(ref)
-	m := new(syncmap.Map[int, int])
+	m := syncmap.NewTuned[int, int](oneGroup)
 	fill(m)
 	if segs, _ := syncmap.Segments(m); segs < 10 {
 		t.Fatalf("a map of %d keys has %d segments; want at least 10", deletedKeys, segs)
@@ -337,7 +333,7 @@ const deletedKeys = 200
 // (present, deleted, new) of a map whose segments keys were deleted from,
 // and checks its result, then the contents.
 func TestCallsAfterDeletes(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
+	t.Parallel()
 	step := 3
 	if testing.Short() {
 		step = 11
@@ -375,11 +371,11 @@ func checkCall(t *testing.T, what string, m *syncmap.Map[int, int], ref refmap.I
 // segments of one group the keys stored so far have split again and
 // again, doubling the directory, and checks its result, then the contents.
 func TestCallsDuringSplits(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
+	t.Parallel()
 	for _, op := range mapOps {
 		for _, stored := range []int{5, 6, 7, 13, 29, 60} {
 			for k := -2; k < stored+2; k++ {
-				m, ref := new(syncmap.Map[int, int]), new(refmap.RWMutexMap[int, int])
+				m, ref := syncmap.NewTuned[int, int](oneGroup), new(refmap.RWMutexMap[int, int])
 				for _, m := range []refmap.Interface[int, int]{m, ref} {
 					for k := range stored / 2 {
 						m.Store(k, k)
@@ -402,9 +398,10 @@ func TestCallsDuringSplits(t *testing.T) {
 // a chain of merges up the hash prefix does, one per level of the
 // directory, each of a few keys.
 func TestWorkPerCallIsBounded(t *testing.T) {
-	defer syncmap.SetMaxGroups(4)()
+	t.Parallel()
 	const keys = 4096
-	m := filledMap(keys)
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: 4})
+	fill(m, keys)
 	for k := 0; k < keys; k += 2 {
 		m.Delete(k) // half the keys deleted
 	}
@@ -457,7 +454,8 @@ func TestWorkPerCallIsBounded(t *testing.T) {
 // take the lock for every one of them, for ever.
 func TestLoadsOfFreshKeysStopNeedingTheLock(t *testing.T) {
 	const size, fresh = 1 << 14, 64
-	m := filledMap(size)
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{}) // counts its locks
+	fill(m, size)
 	for k := size; k < size+fresh; k++ {
 		m.Store(k, k)
 	}
@@ -523,7 +521,8 @@ func TestMapLockIsRare(t *testing.T) {
 	}
 	for _, w := range workloads {
 		t.Run(w.name, func(t *testing.T) {
-			m := filledMap(start)
+			m := syncmap.NewTuned[int, int](syncmap.Tuning{}) // counts its locks
+			fill(m, start)
 			before := syncmap.LockCount(m)
 			for k := start; k < start+added; k++ {
 				w.add(m, k)
@@ -611,6 +610,7 @@ type integer interface {
 // ignored some bits of a key would make all keys that differ only there
 // collide in every Map, whatever its seed.
 func TestEveryBitOfIntegerKeysReachesTheHash(t *testing.T) {
+	t.Parallel()
 	testIntegerBits[int](t)
 	testIntegerBits[int8](t)
 	testIntegerBits[int16](t)
@@ -667,6 +667,7 @@ func testIntegerBits[K integer](t *testing.T) {
 // field by field: every bit of each integer field, and a string field's
 // every byte, must reach every part of the hash.
 func TestEveryFieldOfStructKeysReachesTheHash(t *testing.T) {
+	t.Parallel()
 	type key struct {
 		A uint8
 		B int16
@@ -722,6 +723,7 @@ func TestEveryFieldOfStructKeysReachesTheHash(t *testing.T) {
 // the same numbers in another order, or the same number in every field,
 // must not collide in every Map.
 func TestStructKeysWithSwappedFieldsDoNotCollide(t *testing.T) {
+	t.Parallel()
 	type key struct{ A, B int }
 	var m syncmap.Map[key, int]
 	m.Store(key{}, 0) // makes the Map's hasher
@@ -752,6 +754,7 @@ func TestStructKeysWithSwappedFieldsDoNotCollide(t *testing.T) {
 // float field of +0 and of -0, which == finds equal, and a struct that
 // differs in a blank field only, which == skips.
 func TestStructKeys(t *testing.T) {
+	t.Parallel()
 	type pair struct {
 		ID   int
 		Name string
@@ -830,6 +833,7 @@ func testKeys[K comparable](t *testing.T, key func(i int) K) {
 // kinds, hashed and compared as Go does, among them a struct that holds a
 // pointer, and a nil interface.
 func TestInterfaceKeys(t *testing.T) {
+	t.Parallel()
 	type pair struct{ a, b int }
 	p := new(pair)
 	c := make(chan int)
@@ -1235,17 +1239,16 @@ func TestRangeDuringClear(t *testing.T) {
 // segment after another would let the marker land in a segment cleared
 // first while keys of segments cleared last were still there.
 func TestClearIsAtomic(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
 	// More threads than cores: the operating system then suspends a Clear
 	// at any instruction, for a time slice, as it would a slow one.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8 * runtime.NumCPU()))
 	const keys, marker = 256, -1
 	for round := range rounds(300) {
-		var m syncmap.Map[int, int]
+		m := syncmap.NewTuned[int, int](oneGroup)
 		for k := range keys {
 			m.Store(k, k)
 		}
-		if segs, _ := syncmap.Segments(&m); segs < 16 {
+		if segs, _ := syncmap.Segments(m); segs < 16 {
 			t.Fatalf("%d keys fill %d segments; want at least 16", keys, segs)
 		}
 		var marked atomic.Bool
@@ -1305,8 +1308,7 @@ func TestEveryStoredValueIsAccountedFor(t *testing.T) {
 	if testing.Short() {
 		n /= 2
 	}
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](oneGroup)
 	var swapped, deleted []int
 	var done atomic.Bool
 	runGoroutines(t, 3, func(g int) {
@@ -1343,7 +1345,7 @@ func TestEveryStoredValueIsAccountedFor(t *testing.T) {
 			t.Fatalf("the value %d, swapped into key 0, came out %d times; want once", v, seen[v])
 		}
 	}
-	if got, want := m.Len(), len(contents(&m)); got != want {
+	if got, want := m.Len(), len(contents(m)); got != want {
 		t.Errorf("Len() = %d; want %d", got, want)
 	}
 }
@@ -1358,11 +1360,9 @@ func TestEveryStoredValueIsAccountedFor(t *testing.T) {
 // stored. Each split pauses between the publications of its two halves, so
 // that rangers often find a split half done.
 func TestSplitsLoseNothing(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	defer syncmap.SetSplitHook(func() { time.Sleep(time.Microsecond) })()
 	const stable, writers, perWriter = 64, 4, 2000
 	n := rounds(perWriter)
-	var m syncmap.Map[int, int]
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: 1, SplitHook: func() { time.Sleep(time.Microsecond) }})
 	for k := range stable {
 		m.Store(-1-k, k)
 	}
@@ -1417,7 +1417,7 @@ func TestSplitsLoseNothing(t *testing.T) {
 			}
 		}
 	})
-	if err := syncmap.CheckTables(&m); err != nil {
+	if err := syncmap.CheckTables(m); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := m.Len(), stable+writers*n; got != want {
@@ -1437,10 +1437,9 @@ func TestSplitsLoseNothing(t *testing.T) {
 // with room). A Range that met the key's old entry, then its new one,
 // would visit it twice.
 func TestRangeVisitsNoKeyTwice(t *testing.T) {
-	defer syncmap.SetTestHash(func(uint64) uint64 { return 0 })()
 	const keys = 20
 	for first := range keys {
-		var m syncmap.Map[int, int]
+		m := syncmap.NewTuned[int, int](syncmap.Tuning{Hash: func(uint64) uint64 { return 0 }})
 		for k := range keys {
 			m.Store(k, k)
 		}
@@ -1652,10 +1651,15 @@ func waitCollected(t *testing.T, collected *atomic.Int64, want int, what string)
 // value.
 func filledMap(n int) *syncmap.Map[int, int] {
 	m := new(syncmap.Map[int, int])
+	fill(m, n)
+	return m
+}
+
+// fill stores the keys 0 to n-1 into m, each with itself as its value.
+func fill(m *syncmap.Map[int, int], n int) {
 	for i := range n {
 		m.Store(i, i)
 	}
-	return m
 }
 
 func TestReadPathsDoNotAllocate(t *testing.T) {

@@ -68,18 +68,6 @@ func newSegment[K comparable, V any](depth uint8, n int) *segment[K, V] {
 	return s
 }
 
-// maxGroups is the size of a segment's table, in groups of 7 slots, past
-// which the segment splits rather than grows: 896 slots, which a call that
-// rebuilds a segment moves in tens of microseconds. A segment whose keys
-// all share so many bits of hash that splitting it would leave one half
-// empty grows past it instead. maxGroups is read with a segment's lock
-// held, and written only by tests (SetMaxGroups in export_test.go), while
-// no Map is in use, to reach splits and merges with few keys.
-var maxGroups = defaultMaxGroups
-
-// defaultMaxGroups is maxGroups, unless a test has set it.
-const defaultMaxGroups = 128
-
 // How full a table gets. A table of g groups takes keys until 3/4 of its
 // slots are full, then doubles, to 3/8 full; it halves once no more than
 // 3/16 of its slots are full, to 3/8 at most again. Between one size and
@@ -105,9 +93,9 @@ func groupsFor(n int) int {
 }
 
 // halfGroups returns the size, in groups, of the table of a half of a
-// split for n keys: as for a new table, but no larger than maxGroups if
-// they fit there.
-func halfGroups(n int) int {
+// split for n keys: as for a new table, but no larger than maxGroups (the
+// Map's tuning.MaxGroups) if they fit there.
+func halfGroups(n, maxGroups int) int {
 	g := groupsFor(n)
 	for g > maxGroups && !full(n, g/2) {
 		g /= 2
@@ -123,7 +111,7 @@ func halfGroups(n int) int {
 // buddy, then the merged segment with its own, and so on up the hash
 // prefix: so few keys keep that chain of merges within what a split
 // moves.
-func mergeMax() int { return 3 * groupSize * maxGroups / 64 }
+func mergeMax(maxGroups int) int { return 3 * groupSize * maxGroups / 64 }
 
 // An insertion is what came of adding a key to a segment.
 type insertion uint8
@@ -160,10 +148,10 @@ func (s *segment[K, V]) insertLocked(d *directory[K, V], h uint64, e *entry[K, V
 // longer fit a segment, splits s in two and reports split. If s must
 // split and fills as many slots of d as it can, it reports mustDouble. A
 // segment whose keys all share the next bit of hash cannot split: it grows
-// past maxGroups. The caller holds s.mu.
+// past the Map's tuning.MaxGroups. The caller holds s.mu.
 func (s *segment[K, V]) growLocked(d *directory[K, V], h uint64) insertion {
 	n := s.tab.groups()
-	if 2*n <= maxGroups || s.depth == 63 {
+	if 2*n <= d.tune.MaxGroups || s.depth == 63 {
 		s.rebuildLocked(d, h, 2*n)
 		return inserted
 	}
@@ -212,8 +200,8 @@ func (s *segment[K, V]) splitLocked(d *directory[K, V], h uint64, ones int) {
 	// The halves are made locked, and stay so until every slot of s shows
 	// its half: a writer that finds one of them in a slot before then
 	// waits, rather than change the half while other slots still show s.
-	s0 := newSegment[K, V](s.depth+1, halfGroups(s.used-ones+1))
-	s1 := newSegment[K, V](s.depth+1, halfGroups(ones+1))
+	s0 := newSegment[K, V](s.depth+1, halfGroups(s.used-ones+1, d.tune.MaxGroups))
+	s1 := newSegment[K, V](s.depth+1, halfGroups(ones+1, d.tune.MaxGroups))
 	defer s0.mu.Unlock()
 	defer s1.mu.Unlock()
 	s0.used = s.moveLocked(d, s0.tab, s1.tab)
@@ -225,8 +213,8 @@ func (s *segment[K, V]) splitLocked(d *directory[K, V], h uint64, ones int) {
 		}
 		return s0
 	})
-	s1.publishLocked(d, h|1<<bit, splitHook)
-	s0.publishLocked(d, h&^(1<<bit), splitHook)
+	s1.publishLocked(d, h|1<<bit, d.tune.SplitHook)
+	s0.publishLocked(d, h&^(1<<bit), d.tune.SplitHook)
 	d.countDeep(s.depth, -1)
 	d.countDeep(s.depth+1, 2)
 	s.dropLocked()
@@ -263,12 +251,6 @@ func (s *segment[K, V]) publishLocked(d *directory[K, V], h uint64, hook func())
 		}
 	}
 }
-
-// splitHook, if not nil, runs after each slot that a split or a merge
-// writes, with the locks of the segments involved held. It is nil but in
-// tests (SetSplitHook in export_test.go), which set it while no Map is in
-// use, to hold a change of segments open.
-var splitHook func()
 
 // dropLocked marks s gone, and lets its table go: readers that still
 // probe it hold it, not s. The caller holds s.mu.

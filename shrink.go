@@ -83,7 +83,7 @@ func (s *segment[K, V]) takeOutLocked(d *directory[K, V], h uint64, g *group, i 
 		}
 		s.rebuildLocked(d, h, n)
 	}
-	return s.depth > 0 && 2*s.used <= mergeMax()
+	return s.depth > 0 && 2*s.used <= mergeMax(d.tune.MaxGroups)
 }
 
 // merge merges the segment of hash h with its buddy, if they are small
@@ -118,7 +118,7 @@ func (m *Map[K, V]) tryMerge(h uint64) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if a.gone || b.gone || a.depth != depth || b.depth != depth || a.used+b.used > mergeMax() {
+	if a.gone || b.gone || a.depth != depth || b.depth != depth || a.used+b.used > mergeMax(d.tune.MaxGroups) {
 		return false
 	}
 	// With a and b held, the directory is the Map's current one: halving,
@@ -130,7 +130,7 @@ func (m *Map[K, V]) tryMerge(h uint64) bool {
 	into := func(K) *segment[K, V] { return ab }
 	a.handOverLocked(into)
 	b.handOverLocked(into)
-	ab.publishLocked(d, h, splitHook)
+	ab.publishLocked(d, h, d.tune.SplitHook)
 	d.countDeep(depth, -2)
 	d.countDeep(depth-1, 1)
 	a.dropLocked()

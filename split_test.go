@@ -38,19 +38,35 @@ func blockedOnLock(fn string) bool {
 	return false
 }
 
-// holdSplit makes the nth slot that a split or a merge writes hold it, with
-// the locks of its segments held: held is closed once it does, and it goes
-// on once release is closed. restore undoes the hook.
-func holdSplit(n int) (held, release chan struct{}, restore func()) {
-	held, release = make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	restore = syncmap.SetSplitHook(func() {
-		if calls.Add(1) == int32(n) {
-			close(held)
-			<-release
-		}
-	})
-	return held, release, restore
+// A splitHold, as the SplitHook of a map's tuning, holds the nth slot that
+// a split or a merge of its segments writes once armed, with the locks of
+// the segments involved held: held is closed once it does, and it goes on
+// once release is closed.
+type splitHold struct {
+	left          atomic.Int32 // slots to write before holding; none until armed
+	held, release chan struct{}
+}
+
+func newSplitHold() *splitHold {
+	return &splitHold{held: make(chan struct{}), release: make(chan struct{})}
+}
+
+// hook is the SplitHook.
+func (h *splitHold) hook() {
+	if h.left.Load() > 0 && h.left.Add(-1) == 0 {
+		close(h.held)
+		<-h.release
+	}
+}
+
+// arm makes the nth slot written from now on hold.
+func (h *splitHold) arm(n int) { h.left.Store(int32(n)) }
+
+// heldSplitMap returns a map of segments of one group that holds the nth
+// slot that a split or a merge writes, once armed.
+func heldSplitMap() (*syncmap.Map[int, int], *splitHold) {
+	h := newSplitHold()
+	return syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: 1, SplitHook: h.hook}), h
 }
 
 // TestHeldSplitKeepsWritersOut holds a split at every point of the
@@ -68,7 +84,6 @@ func holdSplit(n int) (held, release chan struct{}, restore func()) {
 // The segment that splits is two or more levels shallower than the
 // directory, so that each half fills several slots.
 func TestHeldSplitKeepsWritersOut(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
 	// The directory's depth, and so the number of slots a split writes,
 	// depends on the seeds: hold it after each of the first seven.
 	for hold := 1; hold <= 7; hold++ {
@@ -84,7 +99,7 @@ func TestHeldSplitKeepsWritersOut(t *testing.T) {
 // keys into those slots meanwhile; with ranging, it checks a Range during
 // the hold, and otherwise what the map holds once the split goes on.
 func testHeldSplit(t *testing.T, hold int, ranging bool) {
-	m := new(syncmap.Map[int, int])
+	m, sh := heldSplitMap()
 	m.Store(-1, -1)
 	m.Clear() // a directory, for Hash, and no keys
 
@@ -114,8 +129,8 @@ func testHeldSplit(t *testing.T, hold int, ranging bool) {
 
 	// A adds keys that begin with 10 and 11 to that segment until it
 	// splits; the split holds after writing hold slots.
-	held, release, restore := holdSplit(hold)
-	defer restore()
+	sh.arm(hold)
+	held, release := sh.held, sh.release
 	upper := keysWithPrefix(m, 3, 2, 10, 10_000)
 	lower := keysWithPrefix(m, 2, 2, 10, 10_000)
 	var aStored []int // read by this goroutine only after A is done
@@ -248,10 +263,9 @@ func waitBlockedOrDone(done chan struct{}, fn string) {
 // nothing to delete. Each must return while the locks are held; a call
 // that waits for one of them fails the test at once.
 func TestCallsThatChangeNothingTakeNoLock(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[int, int]
-	held, release, restore := holdSplit(1)
-	defer restore()
+	m, sh := heldSplitMap()
+	sh.arm(1)
+	held, release := sh.held, sh.release
 	storerDone := make(chan struct{})
 	go func() {
 		defer close(storerDone)

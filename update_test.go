@@ -250,6 +250,7 @@ func TestComputeReadersDoNotWait(t *testing.T) {
 // with the table settings that make segments split and merge under them:
 // every addition must count once, and each Compute's function run once.
 func TestComputeCountsExactlyOnce(t *testing.T) {
+	t.Parallel()
 	const (
 		goroutines = 8
 		keys       = 4
@@ -260,8 +261,7 @@ func TestComputeCountsExactlyOnce(t *testing.T) {
 	}
 	for _, tv := range tableVariants {
 		t.Run(tv.name, func(t *testing.T) {
-			defer tv.set()()
-			var m syncmap.Map[int, int]
+			m := syncmap.NewTuned[int, int](tv.tuning)
 			var runs atomic.Int64
 			runGoroutines(t, goroutines, func(g int) {
 				for i := range perG {
@@ -304,7 +304,7 @@ func TestComputeCountsExactlyOnce(t *testing.T) {
 			if got, want := runs.Load(), int64(goroutines/2*perG); got != want {
 				t.Errorf("Compute's functions ran %d times; want %d", got, want)
 			}
-			if err := syncmap.CheckTables(&m); err != nil {
+			if err := syncmap.CheckTables(m); err != nil {
 				t.Error(err)
 			}
 		})
@@ -463,15 +463,14 @@ func TestComputeAcrossClear(t *testing.T) {
 // segments many times: each Compute must still apply to its key, and
 // readers see the value from before it meanwhile.
 func TestComputeAcrossSplits(t *testing.T) {
-	defer syncmap.SetMaxGroups(1)()
-	var m syncmap.Map[string, int]
+	m := syncmap.NewTuned[string, int](oneGroup)
 	const held = 4
 	var releases []chan struct{}
 	var dones []chan [2]any
 	for i := range held {
 		k := fmt.Sprint("k", i)
 		m.Store(k, i)
-		entered, release, done := computeHeld(&m, k, 100+i)
+		entered, release, done := computeHeld(m, k, 100+i)
 		<-entered
 		releases, dones = append(releases, release), append(dones, done)
 	}
@@ -500,7 +499,7 @@ func TestComputeAcrossSplits(t *testing.T) {
 	if n := m.Len(); n != held {
 		t.Errorf("Len = %d; want %d", n, held)
 	}
-	if err := syncmap.CheckTables(&m); err != nil {
+	if err := syncmap.CheckTables(m); err != nil {
 		t.Error(err)
 	}
 }
