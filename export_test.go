@@ -14,19 +14,6 @@ import (
 // package, so that the fuzzer sees which paths an input reaches.
 var _ any = (*Map[int, int])(nil)
 
-// Tuning is what a test can change about a Map made by NewTuned; its zero
-// fields leave the default. MaxGroups is the size of a segment's table, in
-// groups of 7 slots, past which the segment splits: a small size splits
-// and merges segments with a few keys. Hash, if not nil, replaces each
-// key's hash h by Hash(h): returning a constant, it makes every key collide
-// with every other. SplitHook, if not nil, runs after each slot of the
-// directory that a split or a merge writes, with the locks of the segments
-// involved held, so that a test can hold the change open.
-type Tuning = tuning
-
-// NewTuned returns an empty Map with tuning t.
-func NewTuned[K comparable, V any](t Tuning) *Map[K, V] { return newTuned[K, V](t) }
-
 // LockCount returns how many times the methods of m, made by NewTuned, have
 // taken its mutex, the one lock that every writer of the map shares.
 func LockCount[K comparable, V any](m *Map[K, V]) uint64 {

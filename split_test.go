@@ -315,3 +315,83 @@ func TestCallsThatChangeNothingTakeNoLock(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitsLoseNothing has goroutines add keys of their own, and delete
+// and store them again, on a map of segments of one group, so that
+// segments are swept, rebuilt and split, and the directory doubles, all the
+// time, one segment's work racing with another's; while readers load keys
+// that nobody touches and rangers walk the map. Every key a writer has
+// stored must be found at once, every untouched key every time, no key
+// twice by one Range, and at the end, the map must hold exactly what was
+// stored. Each split pauses between the publications of its two halves, so
+// that rangers often find a split half done.
+func TestSplitsLoseNothing(t *testing.T) {
+	const stable, writers, perWriter = 64, 4, 2000
+	n := rounds(perWriter)
+	m := syncmap.NewTuned[int, int](syncmap.Tuning{MaxGroups: 1, SplitHook: func() { time.Sleep(time.Microsecond) }})
+	for k := range stable {
+		m.Store(-1-k, k)
+	}
+	var done atomic.Int32
+	runGoroutines(t, writers+2, func(g int) {
+		switch {
+		case g < writers:
+			defer done.Add(1)
+			for i := range n {
+				k := g*n + i
+				m.Store(k, k)
+				if v, ok := m.Load(k); !ok || v != k {
+					t.Errorf("Load(%d) = %d, %v right after Store(%d, %d)", k, v, ok, k, k)
+					return
+				}
+				if i%3 == 0 && i > 0 {
+					old := k - 1
+					m.Delete(old)
+					m.Store(old, old) // a new entry
+				}
+			}
+		case g == writers:
+			for done.Load() < writers {
+				for k := range stable {
+					if v, ok := m.Load(-1 - k); !ok || v != k {
+						t.Errorf("Load(%d) = %d, %v while others split segments; want %d, true", -1-k, v, ok, k)
+						return
+					}
+				}
+			}
+		default:
+			for done.Load() < writers {
+				seen := make(map[int]bool)
+				bad := ""
+				m.Range(func(k, v int) bool {
+					if seen[k] || k != v && k >= 0 || k < 0 && v != -1-k {
+						bad = fmt.Sprintf("Range visited %d = %d (seen before: %v)", k, v, seen[k])
+						return false
+					}
+					seen[k] = true
+					return true
+				})
+				for k := range stable {
+					if bad == "" && !seen[-1-k] {
+						bad = fmt.Sprintf("Range missed key %d, which nobody touches", -1-k)
+					}
+				}
+				if bad != "" {
+					t.Error(bad)
+					return
+				}
+			}
+		}
+	})
+	if err := syncmap.CheckTables(m); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Len(), stable+writers*n; got != want {
+		t.Errorf("Len() = %d; want %d", got, want)
+	}
+	for k := range writers * n {
+		if v, ok := m.Load(k); !ok || v != k {
+			t.Fatalf("after the writers, Load(%d) = %d, %v; want %d, true", k, v, ok, k)
+		}
+	}
+}

@@ -7,7 +7,7 @@ package syncmap
 // merges and colliding keys happen with a few keys, and so that they can
 // hold a change of segments open. A Map made by its zero value uses
 // defaultTuning; tests make a Map with a tuning of its own (NewTuned in
-// export_test.go), before its first call. A Map's tuning never changes: its
+// tuned.go), before its first call. A Map's tuning never changes: its
 // first directory points to it, and every later directory of the Map to
 // the same.
 //
