@@ -135,8 +135,8 @@ func unoverflow(ctrl uint64) uint64 {
 }
 
 // slot returns the address of slot i of g, which is below groupSize by
-// construction: unchecked, as a check would cost the look-up a tenth of
-// its instructions.
+// construction: unchecked, as a check would add a compare and a branch to
+// every step of every probe.
 func (g *group) slot(i uintptr) *unsafe.Pointer {
 	return (*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(&g.slots), i*unsafe.Sizeof(g.slots[0])))
 }
@@ -191,7 +191,7 @@ func (t table) holds(g *group) bool {
 
 // at returns group i of the table whose first group is g0. The index is
 // not checked: callers mask it below the number of groups, and a check
-// would cost the look-up a tenth of its instructions.
+// would add a compare and a branch to every probe.
 func (g0 *group) at(i uintptr) *group {
 	return (*group)(unsafe.Add(unsafe.Pointer(g0), i*unsafe.Sizeof(*g0)))
 }

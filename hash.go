@@ -47,9 +47,9 @@ const (
 	// not hash itself.
 	kindComparable
 	// kindString keys are strings: hashed by maphash.Comparable, which
-	// calls the runtime's string hash, about two thirds of the
-	// instructions of maphash.String, and compared inline when they are 8
-	// to 16 bytes long (see keysEqual).
+	// calls the runtime's string hash, with fewer instructions than
+	// maphash.String, and compared inline when they are 8 to 16 bytes
+	// long (see keysEqual).
 	kindString
 	// kindInterface keys are interfaces: a key whose dynamic value is a
 	// pointer or a channel, as the keys of a cache by reflect.Type are, is
